@@ -1,0 +1,119 @@
+"""Command line: build | check | schema; exit 0 built, 1 content errors, 2 usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.config import SiteConfig, build_date
+from site_builder.errors import BuildFailed, UsageError
+from site_builder.pipeline import build_site, check_site
+
+log = logging.getLogger(__name__)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder", description="Build the Safeguarding Watch site from its content."
+    )
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="check the content and build the site")
+    _add_content_option(build)
+    build.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
+    build.add_argument("--output", type=Path, default=Path("output"), metavar="DIR")
+    build.add_argument("--drafts", action="store_true", help="include drafts and embargoed records")
+    build.add_argument("--jobs", type=_positive_int, default=1, metavar="N")
+
+    check = commands.add_parser("check", help="validate and link the content, write nothing")
+    _add_content_option(check)
+    check.add_argument("--drafts", action="store_true", help="check as a --drafts build would")
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas for editors")
+    schema.add_argument("folder", type=Path, metavar="DIR")
+    return parser
+
+
+def _add_content_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        return _run(args)
+    except BuildFailed as failed:
+        for error in failed.errors:
+            print(error, file=sys.stderr)
+        count = len(failed.errors)
+        print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        return 1
+    except (UsageError, OSError) as problem:
+        if args.debug:
+            raise
+        print(f"site-builder: {problem}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        from site_builder.schema import write_schemas
+
+        written = write_schemas(args.folder)
+        print(f"wrote {len(written)} schemas to {args.folder}", file=sys.stderr)
+        return 0
+    config = _config(args)
+    if args.command == "check":
+        site, _ = check_site(config)
+        print(f"{sum(1 for _ in site.records)} records, no errors", file=sys.stderr)
+        return 0
+    started = time.perf_counter()
+    report = build_site(config)
+    elapsed = time.perf_counter() - started
+    print(
+        f"built {report.records} records into {report.files} files in {config.output_dir} "
+        f"({elapsed:.2f} s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _config(args: argparse.Namespace) -> SiteConfig:
+    content = args.content
+    output = getattr(args, "output", Path("output"))
+    _refuse_overlap(content, output)
+    return SiteConfig(
+        content_dir=content,
+        templates_dir=getattr(args, "templates", Path("templates")),
+        output_dir=output,
+        include_drafts=args.drafts,
+        jobs=getattr(args, "jobs", 1),
+        today=build_date(),
+    )
+
+
+def _refuse_overlap(content: Path, output: Path) -> None:
+    """The output folder may not be the content folder, inside it, or above it."""
+    real_content, real_output = os.path.realpath(content), os.path.realpath(output)
+    common = os.path.commonpath([real_content, real_output])
+    if common in (real_content, real_output):
+        raise UsageError(f"output folder {output} overlaps the content folder {content}")

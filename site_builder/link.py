@@ -1,0 +1,173 @@
+"""Link stage: keep what may be published, resolve every reference, compute backlinks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from site_builder import models as m
+from site_builder.errors import ContentError
+
+RecordMap = dict[str, m.Record]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Every publishable record by collection and slug, with backlinks between them."""
+
+    settings: m.SiteSettings
+    collections: dict[str, RecordMap]
+    cited_by: dict[str, tuple[m.Record, ...]] = field(default_factory=dict)
+    cases_of: dict[str, tuple[m.Case, ...]] = field(default_factory=dict)
+    bodies_of: dict[str, tuple[m.Body, ...]] = field(default_factory=dict)
+    inspections_of: dict[str, tuple[m.Inspection, ...]] = field(default_factory=dict)
+    inspections_of_case: dict[str, tuple[m.Inspection, ...]] = field(default_factory=dict)
+    inspections_of_body: dict[str, tuple[m.Inspection, ...]] = field(default_factory=dict)
+
+    def get(self, collection: str, slug: str) -> m.Record:
+        return self.collections[collection][slug]
+
+    def listed(self, collection: str) -> list[m.Record]:
+        """The records that appear in lists: published, not withdrawn, in slug order."""
+        return [r for r in self.collections[collection].values() if not r.is_withdrawn]
+
+    @property
+    def authorities(self) -> dict[str, m.Authority]:
+        return self.collections["authorities"]  # type: ignore[return-value]
+
+    @property
+    def records(self) -> Iterable[m.Record]:
+        for records in self.collections.values():
+            yield from records.values()
+
+
+def is_visible(record: m.Record, today: dt.date, include_drafts: bool) -> bool:
+    """Whether a record may reach any output file on this build date."""
+    if include_drafts:
+        return True
+    if record.status is m.Status.DRAFT:
+        return False
+    return record.embargo_until is None or record.embargo_until.earliest() <= today
+
+
+PLACEHOLDER_SETTINGS = m.SiteSettings("", "https://invalid.example/", "")
+
+
+def link_records(
+    records: list[m.Record | m.SiteSettings],
+    known_slugs: dict[str, frozenset[str]],
+    today: dt.date,
+    include_drafts: bool = False,
+) -> tuple[Site, list[ContentError]]:
+    """Return the linked Site and an error for every reference that does not resolve.
+
+    `known_slugs` holds every record file, valid or not, so that a reference to a record
+    with its own errors is not reported twice.
+    """
+    settings = next((r for r in records if isinstance(r, m.SiteSettings)), PLACEHOLDER_SETTINGS)
+    everything: dict[str, RecordMap] = defaultdict(dict)
+    for record in records:
+        if isinstance(record, m.Record):
+            everything[record.collection][record.slug] = record
+    visible = {
+        name: {
+            slug: r
+            for slug, r in sorted(everything.get(name, {}).items())
+            if is_visible(r, today, include_drafts)
+        }
+        for name in ("authorities", "bodies", "cases", "inspections", "sources", "pages")
+    }
+    errors = [
+        error
+        for name, found in sorted(everything.items())
+        for record in found.values()
+        for error in _check_references(
+            record, everything, known_slugs, visible, record.slug in visible[name]
+        )
+    ]
+    return _with_backlinks(settings, visible), errors
+
+
+def _check_references(
+    record: m.Record,
+    everything: dict[str, RecordMap],
+    known_slugs: dict[str, frozenset[str]],
+    visible: dict[str, RecordMap],
+    is_published: bool,
+) -> list[ContentError]:
+    errors = []
+    for ref in record.references:
+        known = everything.get(ref.collection, {})
+        if ref.slug not in known and ref.slug in known_slugs.get(ref.collection, ()):
+            continue  # the target has errors of its own
+        if ref.slug not in known:
+            candidates = sorted(known_slugs.get(ref.collection, ()))
+            close = difflib.get_close_matches(ref.slug, candidates, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            singular = _SINGULAR[ref.collection]
+            message = f"unknown {singular} '{ref.slug}' in '{ref.field_name}'{hint}"
+            errors.append(ContentError(ref.location, message))
+        elif is_published and ref.slug not in visible[ref.collection]:
+            target = known[ref.slug]
+            state = "a draft" if target.status is m.Status.DRAFT else "under embargo"
+            message = (
+                f"'{ref.field_name}' refers to {_SINGULAR[ref.collection]} '{ref.slug}', "
+                f"which is {state}: publish both together or remove the reference"
+            )
+            errors.append(ContentError(ref.location, message))
+    return errors
+
+
+_SINGULAR = {
+    "authorities": "authority",
+    "bodies": "body",
+    "cases": "case",
+    "inspections": "inspection",
+    "sources": "source",
+    "pages": "page",
+}
+
+
+def _with_backlinks(settings: m.SiteSettings, visible: dict[str, RecordMap]) -> Site:
+    cited_by: dict[str, list[m.Record]] = defaultdict(list)
+    cases_of: dict[str, list[m.Case]] = defaultdict(list)
+    bodies_of: dict[str, list[m.Body]] = defaultdict(list)
+    inspections_of: dict[str, list[m.Inspection]] = defaultdict(list)
+    inspections_of_case: dict[str, list[m.Inspection]] = defaultdict(list)
+    inspections_of_body: dict[str, list[m.Inspection]] = defaultdict(list)
+    for name in sorted(visible):
+        for record in visible[name].values():
+            if record.is_withdrawn:
+                continue
+            for slug in sorted({ref.slug for ref in record.references if ref.collection == "sources"}):
+                cited_by[slug].append(record)
+            if isinstance(record, m.Case):
+                cases_of[record.authority].append(record)
+            elif isinstance(record, m.Body):
+                for authority in record.authorities:
+                    bodies_of[authority].append(record)
+            elif isinstance(record, m.Inspection):
+                inspections_of[record.authority].append(record)
+                for case in record.cases:
+                    inspections_of_case[case].append(record)
+                if record.board:
+                    inspections_of_body[record.board].append(record)
+    by_date = _newest_first
+    return Site(
+        settings=settings,
+        collections=visible,
+        cited_by={k: tuple(v) for k, v in cited_by.items()},
+        cases_of={k: tuple(sorted(v, key=by_date)) for k, v in cases_of.items()},
+        bodies_of={k: tuple(v) for k, v in bodies_of.items()},
+        inspections_of={k: tuple(sorted(v, key=by_date)) for k, v in inspections_of.items()},
+        inspections_of_case={k: tuple(sorted(v, key=by_date)) for k, v in inspections_of_case.items()},
+        inspections_of_body={k: tuple(sorted(v, key=by_date)) for k, v in inspections_of_body.items()},
+    )
+
+
+def _newest_first(record: m.Case | m.Inspection) -> tuple[int, str]:
+    date = record.date
+    return (-(date.earliest().toordinal()) if date else 0, record.slug)

@@ -1,0 +1,206 @@
+"""Load stage: read every content file into plain data with the line of every field."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import BuildFailed, ContentError, SourceLocation
+from site_builder.yamlsafe import Key, YamlProblem, parse_yaml
+
+COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources", "pages")
+SITE_FILE = "site.yaml"
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10))} | {
+    f"lpt{n}" for n in range(10)
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One content file as plain data: its fields, their lines, and its Markdown body."""
+
+    collection: str
+    slug: str
+    path: Path
+    fields: dict[str, Any]
+    lines: dict[Key, int] = field(default_factory=dict)
+    raw_text: dict[Key, str] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    first_line: int = 1
+
+    def location(self, key: Key = ()) -> SourceLocation:
+        """Return where a field (or, for the empty key, the record) starts."""
+        return SourceLocation(self.path, self.lines.get(key, self.first_line))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The files that could be read, the problems of those that could not, and every slug."""
+
+    records: list[RawRecord]
+    errors: list[ContentError]
+    known_slugs: dict[str, frozenset[str]]
+
+
+def load_content(content_dir: Path) -> Loaded:
+    """Read site.yaml and every collection file, collecting every problem."""
+    if not content_dir.is_dir():
+        raise BuildFailed([ContentError(SourceLocation(content_dir), "no content folder here")])
+    errors: list[ContentError] = []
+    records: list[RawRecord] = []
+    paths = _list_content_files(content_dir, errors)
+    for path in paths:
+        try:
+            records.append(load_file(path, content_dir))
+        except _FileProblem as problem:
+            errors.append(ContentError(SourceLocation(path, problem.line), problem.message))
+    errors.extend(_find_slug_clashes(paths))
+    if not any(path.parent == content_dir for path in paths):
+        errors.append(ContentError(SourceLocation(content_dir / SITE_FILE), "site.yaml is missing"))
+    known = {
+        name: frozenset(p.stem for p in paths if p.parent.name == name and p.parent != content_dir)
+        for name in COLLECTIONS
+    }
+    return Loaded(records, errors, known)
+
+
+def _list_content_files(content_dir: Path, errors: list[ContentError]) -> list[Path]:
+    """Return the record files in sorted order; every stray entry becomes an error."""
+    files: list[Path] = []
+    for entry in sorted(content_dir.iterdir()):
+        where = SourceLocation(entry)
+        if entry.is_symlink():
+            errors.append(ContentError(where, "symbolic links are not allowed in content"))
+        elif entry.name == SITE_FILE and entry.is_file():
+            files.append(entry)
+        elif entry.is_dir() and entry.name in COLLECTIONS:
+            files.extend(_list_collection(entry, errors))
+        elif entry.name not in {".gitkeep", "README.md"}:
+            errors.append(ContentError(where, _stray_entry_message(entry)))
+    return files
+
+
+def _stray_entry_message(entry: Path) -> str:
+    close = difflib.get_close_matches(entry.name, [*COLLECTIONS, SITE_FILE], n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    allowed = ", ".join(COLLECTIONS)
+    return f"'{entry.name}' is not a collection folder or site.yaml{hint}; expected one of {allowed}"
+
+
+def _list_collection(folder: Path, errors: list[ContentError]) -> list[Path]:
+    files: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        where = SourceLocation(entry)
+        if entry.name == ".gitkeep":
+            continue
+        if entry.is_symlink():
+            errors.append(ContentError(where, "symbolic links are not allowed in content"))
+        elif not entry.is_file() or entry.suffix not in {".md", ".yaml"}:
+            errors.append(
+                ContentError(where, f"'{entry.name}' is not a record: expected <slug>.md or .yaml")
+            )
+        elif not SLUG.match(entry.stem) or entry.stem in RESERVED_SLUGS:
+            errors.append(ContentError(where, _bad_slug_message(entry.stem)))
+        else:
+            files.append(entry)
+    return files
+
+
+def _bad_slug_message(stem: str) -> str:
+    return (
+        f"file name '{stem}' is not a valid slug: use lowercase letters, digits and hyphens, "
+        "starting with a letter or digit (at most 100 characters)"
+    )
+
+
+def _find_slug_clashes(paths: list[Path]) -> list[ContentError]:
+    """A .md and a .yaml with the same slug in one collection: both are reported."""
+    seen: dict[Path, Path] = {}
+    errors = []
+    for path in paths:
+        key = path.with_suffix("")
+        if key in seen:
+            first = seen[key]
+            for one, other in ((path, first), (first, path)):
+                message = f"duplicate slug '{path.stem}': also {SourceLocation(other).display_path()}"
+                errors.append(ContentError(SourceLocation(one), message))
+        else:
+            seen[key] = path
+    return errors
+
+
+class _FileProblem(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
+
+
+def load_file(path: Path, content_dir: Path) -> RawRecord:
+    """Read one record file into a RawRecord, or raise _FileProblem."""
+    text = _read_text(path)
+    collection = "site" if path.parent == content_dir else path.parent.name
+    if path.suffix == ".md":
+        front, first_line, body, body_line = _split_front_matter(text)
+    else:
+        front, first_line, body, body_line = text, 1, "", 1
+    try:
+        parsed = parse_yaml(front, first_line)
+    except YamlProblem as problem:
+        raise _FileProblem(problem.line, problem.message) from None
+    if not isinstance(parsed.value, dict):
+        found = "nothing" if parsed.value is None else type(parsed.value).__name__
+        raise _FileProblem(first_line, f"expected a mapping of fields, found {found}")
+    return RawRecord(
+        collection=collection,
+        slug=path.stem,
+        path=path,
+        fields=parsed.value,
+        lines=parsed.lines,
+        raw_text=parsed.raw_text,
+        body=body,
+        body_line=body_line,
+        first_line=first_line,
+    )
+
+
+def _read_text(path: Path) -> str:
+    """Return the file as text: UTF-8 only, no BOM, LF line ends, no control characters."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise _FileProblem(1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _FileProblem(line, f"not valid UTF-8 at byte {exc.start}; save as UTF-8") from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        name = f"U+{ord(bad.group()):04X}"
+        raise _FileProblem(line, f"control or invisible formatting character {name} not allowed")
+    return text
+
+
+def _split_front_matter(text: str) -> tuple[str, int, str, int]:
+    """Split a .md file into (front matter, its first line, body, the body's first line)."""
+    if not text.startswith("---\n") and text.rstrip(" \t") != "---":
+        raise _FileProblem(1, "missing front matter: a .md record starts with a '---' line")
+    close = _FENCE.search(text, 4)
+    if close is None:
+        raise _FileProblem(1, "front matter is not closed: add a '---' line after the fields")
+    front = text[4 : close.start()]
+    if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise _FileProblem(1, f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
+    body_start = close.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return front, 2, text[body_start:], body_line

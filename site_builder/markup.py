@@ -1,0 +1,118 @@
+"""Markdown bodies to sanitised HTML, with site links checked and made relative."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from site_builder import urls
+
+ALLOWED_TAGS = {
+    "p", "a", "em", "strong", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "hr", "br", "abbr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+SCHEMES = {"http", "https", "mailto"}
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+@dataclass
+class BodyProblem:
+    """A problem in a Markdown body, at a line of its file."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class _Context:
+    page_path: str
+    known_paths: frozenset[str]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _LinkChecker(Treeprocessor):
+    """Demote headings below the page's h1, refuse images and unsafe or dangling links."""
+
+    def __init__(self, md: markdown.Markdown, context: _Context) -> None:
+        super().__init__(md)
+        self.context = context
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
+                element.tag = f"h{int(element.tag[1]) + 1}"
+            elif element.tag == "img":
+                self.context.problems.append(
+                    (element.get("src", ""), "images are not allowed in record text")
+                )
+            elif element.tag == "a":
+                element.set("href", self.rewrite(element.get("href", "")))
+
+    def rewrite(self, href: str) -> str:
+        cleaned = _INVISIBLE.sub("", urllib.parse.unquote(href))
+        scheme = urllib.parse.urlsplit(cleaned).scheme.lower()
+        if scheme:
+            if scheme not in SCHEMES:
+                self.context.problems.append(
+                    (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
+                           "or a site address such as /cases/slug/")
+                )  # fmt: skip
+                return "#"
+            return href
+        if cleaned.startswith("#") or not cleaned:
+            return href
+        return self.rewrite_site_link(href, cleaned)
+
+    def rewrite_site_link(self, href: str, cleaned: str) -> str:
+        parts = urllib.parse.urlsplit(cleaned)
+        target = urls.site_path_of_url(parts.path, self.context.page_path) if not parts.netloc else None
+        if target is None:
+            self.context.problems.append((href, f"link '{href}' climbs outside the site"))
+            return "#"
+        if target not in self.context.known_paths:
+            self.context.problems.append((href, f"link '{href}' points to no page of the site"))
+            return "#"
+        return urls.relative_url(self.context.page_path, target, parts.fragment)
+
+
+class _Checks(Extension):
+    def __init__(self, context: _Context) -> None:
+        super().__init__()
+        self.context = context
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - library API
+        md.preprocessors.deregister("html_block")  # raw HTML is shown as text, never passed on
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkChecker(md, self.context), "site_links", 1)
+
+
+def render_markdown(
+    body: str, page_path: str, known_paths: frozenset[str], body_line: int
+) -> tuple[str, list[BodyProblem]]:
+    """Return sanitised HTML for a body and the problems found, located by line."""
+    context = _Context(page_path, known_paths)
+    converter = markdown.Markdown(extensions=["tables", "sane_lists", _Checks(context)])
+    html = converter.convert(body)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    problems = [BodyProblem(_line_of(body, needle, body_line), text) for needle, text in context.problems]
+    return clean, problems
+
+
+def _line_of(body: str, needle: str, body_line: int) -> int:
+    index = body.find(needle) if needle else -1
+    return body_line + (body.count("\n", 0, index) if index >= 0 else 0)

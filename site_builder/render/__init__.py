@@ -1,0 +1,169 @@
+"""Render stage: every output file of the site as bytes, keyed by output path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder import markup, urls
+from site_builder.config import SiteConfig
+from site_builder.errors import ContentError, SourceLocation
+from site_builder.link import Site
+from site_builder.render import data, feeds
+from site_builder.render import pages as p
+from site_builder.render import site_pages as sp
+from site_builder.render.templating import make_environment
+from site_builder.score import Scorecard
+
+Output = dict[str, bytes]
+
+
+def render_site(
+    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str], config: SiteConfig
+) -> Output:
+    """Return every file of the site, keyed by output path, in path order."""
+    data_files = render_data(site, scorecards)
+    contexts = [
+        *p.record_pages(site, scorecards, bodies),
+        *p.list_pages(site),
+        *site_page_contexts(site, scorecards, bodies, data_files),
+    ]
+    env = make_environment(config.templates_dir)
+    output: Output = {
+        page.output_path: env.get_template(page.template)
+        .render(page=page, site=site.settings)
+        .encode("utf-8")
+        for page in contexts
+    }
+    output.update(data_files)
+    output.update(render_feeds(site))
+    public_pages = [page.output_path for page in contexts if page.template != "404.html"]
+    output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, public_pages)
+    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url)
+    output.update(read_static(config.templates_dir / "static"))
+    return dict(sorted(output.items()))
+
+
+def _known_paths(site: Site) -> frozenset[str]:
+    """Every address a Markdown body may link to."""
+    paths = {urls.record_path(r) for r in site.records}
+    paths |= {urls.collection_path(c) for c in p.COLLECTION_TITLES}
+    paths |= set(urls.PAGE_PATHS.values())
+    paths |= {f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")}
+    paths |= {urls.authority_feed_path(slug) for slug in site.authorities}
+    return frozenset(paths)
+
+
+def render_bodies(site: Site) -> tuple[dict[str, str], list[ContentError]]:
+    """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems."""
+    known_paths = _known_paths(site)
+    bodies: dict[str, str] = {}
+    errors: list[ContentError] = []
+    for record in site.records:
+        path = urls.record_path(record)
+        html, problems = markup.render_markdown(record.body, path, known_paths, record.body_line)
+        bodies[path] = html
+        errors.extend(ContentError(SourceLocation(record.path, x.line), x.message) for x in problems)
+    return bodies, errors
+
+
+def site_page_contexts(
+    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str], data_files: Output
+) -> list[p.PageContext]:
+    """The contexts of the pages that belong to the whole site."""
+    groups = p.kind_groups(site, scorecards)
+    changes = sp.record_changes(site)
+    pages = site.collections["pages"]
+    title = site.settings.title
+
+    def page_body(slug: str) -> str:
+        return bodies[urls.collection_path("pages", slug)] if slug in pages else ""
+
+    paths = urls.PAGE_PATHS
+    return [
+        sp.HomePage(paths["home"], "home.html", title, site.settings.description, groups,
+                    tuple(changes[: sp.LATEST_CHANGES]), page_body("about")),
+        sp.TimelinePage(paths["timeline"], "timeline.html", "Timeline",
+                        "Every dated judgement, death and review in the record, oldest first.",
+                        tuple(p.authority_timeline(site))),
+        sp.ComparePage(paths["compare"], "compare.html", "Compare councils",
+                       "Councils of the same kind side by side.", groups),
+        sp.TextPage(paths["methodology"], "methodology.html", "Methodology",
+                    "How every scorecard figure is computed, and what it cannot tell you.",
+                    page_body("methodology"), pages.get("methodology")),
+        sp.CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
+                           "Every correction made to the record, newest first.",
+                           tuple(c for c in changes if c.kind == "corrected"),
+                           tuple(r for r in site.records if r.is_withdrawn)),
+        sp.DataPage(paths["data"], "data.html", "Open data",
+                    "Download the record as JSON and CSV.", data_file_list(site, data_files),
+                    site.settings.licence),
+        sp.DictionaryPage(paths["dictionary"], "dictionary.html", "Data dictionary",
+                          "Every field of every record, from the schemas.", sp.dictionary_docs()),
+        sp.TextPage(paths["search"], "search.html", "Search", f"Search {title}.", "", None),
+        sp.TextPage(paths["not_found"], "404.html", "Page not found",
+                    "There is no page at this address.", "", None),
+    ]  # fmt: skip
+
+
+def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:
+    """JSON and CSV of each collection and of the scorecards."""
+    files: Output = {}
+    for collection in data.DATA_COLLECTIONS:
+        rows = data.collection_rows(site, collection)
+        files[f"data/{collection}.json"] = data.to_json(rows)
+        files[f"data/{collection}.csv"] = data.to_csv(rows, data.csv_columns(collection))
+    cards = data.scorecard_rows(site, scorecards)
+    files["data/scorecards.json"] = data.to_json(cards)
+    files["data/scorecards.csv"] = data.to_csv(
+        data.scorecard_csv_rows(site, cards), data.SCORECARD_COLUMNS
+    )
+    return files
+
+
+def data_file_list(site: Site, data_files: Output) -> tuple[sp.DataFile, ...]:
+    """What the /data/ page lists: each file with its record count and size."""
+    result = []
+    for path, content in sorted(data_files.items()):
+        name = path.split("/")[-1].rsplit(".", 1)[0]
+        count = (
+            len(site.listed(name)) if name in data.DATA_COLLECTIONS
+            else sum(not a.is_withdrawn for a in site.authorities.values())
+        )  # fmt: skip
+        media = "application/json" if path.endswith(".json") else "text/csv"
+        title = p.COLLECTION_TITLES.get(name, "Scorecards")
+        result.append(sp.DataFile(path, title, count, len(content), media))
+    return tuple(result)
+
+
+def render_feeds(site: Site) -> Output:
+    """The site-wide feed and one per authority."""
+    changes = sp.record_changes(site)
+    files = {
+        urls.PAGE_PATHS["feed"]: feeds.render_feed(
+            site, changes, urls.PAGE_PATHS["feed"], site.settings.title
+        )
+    }
+    for slug, authority in site.authorities.items():
+        own = [c for c in changes if _concerns(c.record, slug)]
+        path = urls.authority_feed_path(slug)
+        files[path] = feeds.render_feed(site, own, path, f"{authority.name}: {site.settings.title}")
+    return files
+
+
+def _concerns(record: object, authority: str) -> bool:
+    if getattr(record, "slug", None) == authority and getattr(record, "collection", "") == "authorities":
+        return True
+    if getattr(record, "authority", None) == authority:
+        return True
+    return authority in getattr(record, "authorities", ())
+
+
+def read_static(folder: Path) -> Output:
+    """The stylesheet and scripts shipped with the templates, copied as they are."""
+    if not folder.is_dir():
+        return {}
+    return {
+        "static/" + path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }

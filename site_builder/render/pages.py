@@ -1,0 +1,226 @@
+"""A plain context object for every HTML page of the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from site_builder import models as m
+from site_builder import urls
+from site_builder.link import Site
+from site_builder.score import Scorecard
+
+KIND_ORDER = ("metropolitan_district", "london_borough", "unitary", "county")
+KIND_LABELS = {
+    "metropolitan_district": "Metropolitan districts",
+    "london_borough": "London boroughs",
+    "unitary": "Unitary authorities",
+    "county": "County councils",
+}
+COLLECTION_TITLES = {
+    "authorities": "Councils",
+    "bodies": "Safeguarding boards and partnerships",
+    "cases": "Cases",
+    "inspections": "Inspections and judgements",
+    "sources": "Sources",
+    "pages": "Pages",
+}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page has: where it is written, its template, title and summary."""
+
+    output_path: str
+    template: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RecordPage(PageContext):
+    """A record's own page, with its rendered body and the sources it cites."""
+
+    record: m.Record
+    body_html: str
+    sources: tuple[m.Source, ...]
+    withdrawal: m.Correction | None
+    related: dict[str, tuple[m.Record, ...]] = field(default_factory=dict)
+    scorecard: Scorecard | None = None
+    authority: m.Authority | None = None
+    timeline: tuple[TimelineEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: m.PartialDate
+    text: str
+    record: m.Record
+    authority: m.Authority | None
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    heading: str
+    rows: tuple[tuple[m.Authority, Scorecard], ...]
+
+
+@dataclass(frozen=True)
+class ListPage(PageContext):
+    """A page listing records, or groups of councils."""
+
+    records: tuple[m.Record, ...] = ()
+    groups: tuple[KindGroup, ...] = ()
+    events: tuple[TimelineEvent, ...] = ()
+    body_html: str = ""
+
+
+def record_pages(
+    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str]
+) -> Iterator[PageContext]:
+    """Yield the page of every record the site publishes."""
+    for record in site.records:
+        path = urls.record_path(record)
+        yield RecordPage(
+            output_path=path,
+            template=f"{_SINGULAR[record.collection]}.html",
+            title=record.label,
+            description=_describe(record, site),
+            record=record,
+            body_html=bodies[path],
+            sources=tuple(site.get("sources", s) for s in record.sources),  # type: ignore[misc]
+            withdrawal=record.corrections[-1] if record.is_withdrawn else None,
+            related=_related(record, site),
+            scorecard=scorecards.get(record.slug) if isinstance(record, m.Authority) else None,
+            authority=_authority_of(record, site),
+            timeline=tuple(authority_timeline(site, record.slug))
+            if isinstance(record, m.Authority)
+            else (),
+        )
+
+
+_SINGULAR = {
+    "authorities": "authority",
+    "bodies": "body",
+    "cases": "case",
+    "inspections": "inspection",
+    "sources": "source",
+    "pages": "page",
+}
+
+
+def _authority_of(record: m.Record, site: Site) -> m.Authority | None:
+    slug = getattr(record, "authority", None)
+    return site.authorities.get(slug) if isinstance(slug, str) else None
+
+
+def _related(record: m.Record, site: Site) -> dict[str, tuple[m.Record, ...]]:
+    """The records linked to this one, both ways, by heading."""
+    slug = record.slug
+    if isinstance(record, m.Authority):
+        return {
+            "bodies": site.bodies_of.get(slug, ()),
+            "cases": site.cases_of.get(slug, ()),
+            "inspections": site.inspections_of.get(slug, ()),
+        }
+    if isinstance(record, m.Body):
+        return {
+            "authorities": tuple(site.get("authorities", a) for a in record.authorities),
+            "inspections": site.inspections_of_body.get(slug, ()),
+            "cases": tuple(
+                c
+                for c in site.listed("cases")
+                if isinstance(c, m.Case) and any(r.body == slug for r in c.reviews)
+            ),
+        }
+    if isinstance(record, m.Case):
+        return {
+            "inspections": site.inspections_of_case.get(slug, ()),
+            "bodies": tuple(
+                site.get("bodies", b) for b in sorted({r.body for r in record.reviews if r.body})
+            ),
+        }
+    if isinstance(record, m.Inspection):
+        return {
+            "cases": tuple(site.get("cases", c) for c in record.cases),
+            "bodies": (site.get("bodies", record.board),) if record.board else (),
+        }
+    if isinstance(record, m.Source):
+        return {"cited_by": site.cited_by.get(slug, ())}
+    return {}
+
+
+def _describe(record: m.Record, site: Site) -> str:
+    """One sentence for the page's meta description, from the record's fields."""
+    if isinstance(record, m.Authority):
+        return f"{record.name}: inspections, serious case reviews and cases, with sources."
+    if isinstance(record, m.Case):
+        authority = site.authorities[record.authority].name
+        return f"{record.title}: the reviews of what happened, and what was found ({authority})."
+    if isinstance(record, m.Inspection):
+        return f"{record.title}, {record.date.display()}: {record.judged_by}."
+    if isinstance(record, m.Source):
+        publisher = f"{record.publisher}, " if record.publisher else ""
+        return f"Source: {record.title} ({publisher}{record.published.display()})."
+    if isinstance(record, m.Body):
+        return f"{record.name}: its chairs, reviews and the judgements on it."
+    return f"{record.label}: {site.settings.title}."
+
+
+def authority_timeline(site: Site, slug: str | None = None) -> Iterator[TimelineEvent]:
+    """Dated events, oldest first: judgements, deaths and reviews (one council or all)."""
+    events: list[TimelineEvent] = []
+    for inspection in site.listed("inspections"):
+        assert isinstance(inspection, m.Inspection)
+        if slug is None or inspection.authority == slug:
+            authority = site.authorities[inspection.authority]
+            events.append(TimelineEvent(inspection.date, inspection.title, inspection, authority))
+    for case in site.listed("cases"):
+        assert isinstance(case, m.Case)
+        if slug is not None and case.authority != slug:
+            continue
+        authority = site.authorities[case.authority]
+        if case.date:
+            verb = "died" if case.harm == "died" else "was seriously harmed"
+            events.append(TimelineEvent(case.date, f"{case.title}: the child {verb}", case, authority))
+        for review in case.reviews:
+            if review.published:
+                text = f"{case.title}: {_REVIEW_WORDS.get(review.kind, 'review')} published"
+                events.append(TimelineEvent(review.published, text, case, authority))
+    yield from sorted(events, key=lambda e: (e.date.earliest(), e.date.latest(), e.text))
+
+
+_REVIEW_WORDS = {
+    "scr": "serious case review",
+    "scr_rereview": "second serious case review",
+    "cspr": "child safeguarding practice review",
+    "national_review": "national review",
+    "other": "review",
+}
+
+
+def list_pages(site: Site) -> Iterator[ListPage]:
+    """Yield the list page of each collection."""
+    for collection, title in COLLECTION_TITLES.items():
+        yield ListPage(
+            output_path=urls.collection_path(collection),
+            template="list.html",
+            title=title,
+            description=f"{title} in the {site.settings.title} record.",
+            records=tuple(site.listed(collection)),
+        )
+
+
+def kind_groups(site: Site, scorecards: dict[str, Scorecard]) -> tuple[KindGroup, ...]:
+    """Councils grouped by kind, each with its scorecard, in name order."""
+    groups = []
+    for kind in KIND_ORDER:
+        rows = tuple(
+            (a, scorecards[a.slug])
+            for a in sorted(site.authorities.values(), key=lambda a: a.name)
+            if a.kind == kind and not a.is_withdrawn
+        )
+        if rows:
+            groups.append(KindGroup(kind, KIND_LABELS[kind], rows))
+    return tuple(groups)

@@ -1,0 +1,169 @@
+"""Contexts of the site-wide pages: home, timeline, compare, corrections, data, dictionary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from site_builder import models as m
+from site_builder.link import Site
+from site_builder.render.pages import KindGroup, PageContext, TimelineEvent
+from site_builder.schema import deref, load_schemas
+
+LATEST_CHANGES = 10
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated change to the record, for the home page, the corrections log and feeds."""
+
+    date: m.PartialDate
+    kind: str  # "added", "corrected" or "reviewed"
+    record: m.Record
+    text: str
+
+
+@dataclass(frozen=True)
+class HomePage(PageContext):
+    groups: tuple[KindGroup, ...]
+    changes: tuple[Change, ...]
+    about_html: str
+
+
+@dataclass(frozen=True)
+class TimelinePage(PageContext):
+    events: tuple[TimelineEvent, ...]
+
+
+@dataclass(frozen=True)
+class ComparePage(PageContext):
+    groups: tuple[KindGroup, ...]
+
+
+@dataclass(frozen=True)
+class TextPage(PageContext):
+    """A site page whose words come from a page record (methodology) plus fixed copy."""
+
+    body_html: str
+    source_page: m.Record | None
+
+
+@dataclass(frozen=True)
+class CorrectionsPage(PageContext):
+    corrections: tuple[Change, ...]
+    withdrawn: tuple[m.Record, ...]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    output_path: str
+    title: str
+    records: int
+    size: int
+    media_type: str
+
+
+@dataclass(frozen=True)
+class DataPage(PageContext):
+    files: tuple[DataFile, ...]
+    licence: str | None
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    title: str
+    description: str
+    kind: str
+    is_required: bool
+    examples: str
+
+
+@dataclass(frozen=True)
+class CollectionDoc:
+    name: str
+    title: str
+    fields: tuple[FieldDoc, ...]
+
+
+@dataclass(frozen=True)
+class DictionaryPage(PageContext):
+    collections: tuple[CollectionDoc, ...]
+
+
+def record_changes(site: Site) -> list[Change]:
+    """Every dated change the content states, newest first: additions and corrections."""
+    changes: list[Change] = []
+    for record in site.records:
+        if record.is_withdrawn:
+            continue
+        added = _added_date(record)
+        if added:
+            changes.append(Change(added, "added", record, record.label))
+        for correction in record.corrections:
+            changes.append(Change(correction.date, "corrected", record, correction.text))
+    return sorted(
+        changes,
+        key=lambda c: (c.date.latest(), c.date.earliest(), c.kind, c.record.collection, c.record.slug),
+        reverse=True,
+    )
+
+
+def _added_date(record: m.Record) -> m.PartialDate | None:
+    """When a record entered the record: the date an editor last reviewed it, else its own date."""
+    if record.last_reviewed:
+        return record.last_reviewed
+    own = getattr(record, "date", None) or getattr(record, "published", None)
+    return own if isinstance(own, m.PartialDate) else None
+
+
+def dictionary_docs() -> tuple[CollectionDoc, ...]:
+    """Each collection's fields from its schema, required ones first."""
+    docs = []
+    for name, schema in load_schemas().items():
+        required = set(schema.get("required", []))
+        fields = tuple(
+            _field_doc(schema, key, node, key in required)
+            for key, node in sorted(
+                schema["properties"].items(), key=lambda item: (item[0] not in required, item[0])
+            )
+        )
+        path = "content/site.yaml" if name == "site" else f"content/{name}/"
+        docs.append(CollectionDoc(name, f"{schema['title']} ({path})", fields))
+    return tuple(docs)
+
+
+def _field_doc(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool) -> FieldDoc:
+    node = deref(schema, node)
+    examples = node.get("examples", [])
+    return FieldDoc(
+        name=key,
+        title=node.get("title", key),
+        description=node.get("description", ""),
+        kind=_kind_of(schema, node),
+        is_required=required,
+        examples=", ".join(_show(e) for e in examples[:2]),
+    )
+
+
+def _kind_of(schema: dict[str, Any], node: dict[str, Any]) -> str:
+    if "enum" in node:
+        return "one of: " + ", ".join(node["enum"])
+    if "x-ref" in node:
+        return f"slug of a record in {node['x-ref']}/"
+    kind = node.get("type", "")
+    if node.get("format") == "partial-date":
+        return "date (YYYY-MM-DD, YYYY-MM or YYYY)"
+    if node.get("format") == "web-url":
+        return "web address"
+    if kind == "array":
+        item = deref(schema, node.get("items", {}))
+        return "list of " + (_kind_of(schema, item) if item.get("type") != "object" else "entries")
+    if isinstance(kind, list):
+        return " or ".join(kind)
+    return {"string": "text", "object": "mapping", "integer": "whole number"}.get(kind, kind)
+
+
+def _show(example: Any) -> str:
+    return example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)

@@ -1,0 +1,83 @@
+"""The only place output paths and relative URLs are made."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+from site_builder import models as m
+
+PAGE_PATHS = {
+    "home": "index.html",
+    "timeline": "timeline/index.html",
+    "compare": "compare/index.html",
+    "methodology": "methodology/index.html",
+    "corrections": "corrections/index.html",
+    "data": "data/index.html",
+    "dictionary": "data/dictionary/index.html",
+    "search": "search/index.html",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "not_found": "404.html",
+    "stylesheet": "static/site.css",
+}
+
+
+def record_path(record: m.Record) -> str:
+    """The output path of a record's page."""
+    return collection_path(record.collection, record.slug)
+
+
+def collection_path(collection: str, slug: str | None = None) -> str:
+    """The output path of a record page, or of the list page of a collection."""
+    return f"{collection}/{slug}/index.html" if slug else f"{collection}/index.html"
+
+
+def authority_feed_path(slug: str) -> str:
+    return f"authorities/{slug}/feed.xml"
+
+
+def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
+    """A link from one output file to another, relative, with `index.html` left off."""
+    start = posixpath.dirname(from_path) or "."
+    target = posixpath.relpath(to_path, start)
+    if target == "index.html":
+        target = "./"
+    elif target.endswith("/index.html"):
+        target = target[: -len("index.html")]
+    return target + (f"#{fragment}" if fragment else "")
+
+
+def absolute_url(base_url: str, output_path: str) -> str:
+    """The public address of an output file, for feeds, sitemaps and canonical links."""
+    path = output_path.removesuffix("index.html")
+    return base_url.rstrip("/") + "/" + path
+
+
+def site_path_of_url(url_path: str, page_path: str = "index.html") -> str | None:
+    """The output file a link names from a page (/cases/x/ or ../x/), or None if it climbs out."""
+    start = [] if url_path.startswith("/") else posixpath.dirname(page_path).split("/")
+    parts = [p for p in start if p]
+    for segment in url_path.split("/"):
+        if segment == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif segment not in {"", "."}:
+            parts.append(segment)
+    path = "/".join(parts)
+    is_folder = url_path.endswith("/") or not parts or "." not in parts[-1]
+    if is_folder:
+        return posixpath.join(path, "index.html") if path else "index.html"
+    return path
+
+
+def resolve_inside(root: Path, output_path: str) -> Path:
+    """Return root/output_path, refusing any path that resolves outside root."""
+    real_root = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(real_root, output_path))
+    if os.path.isabs(output_path) or os.path.commonpath([real_root, target]) != real_root:
+        raise ValueError(f"refusing to write outside the output folder: {output_path!r}")
+    return Path(target)

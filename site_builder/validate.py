@@ -1,0 +1,279 @@
+"""Validate stage: check every raw record against its schema and build typed records."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from site_builder import models as m
+from site_builder.errors import ContentError
+from site_builder.load import RawRecord
+from site_builder.schema import deref, load_schemas
+from site_builder.schema_errors import translate_error
+from site_builder.yamlsafe import Key
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("partial-date")
+def _is_partial_date(value: object) -> bool:
+    return not isinstance(value, str) or m.PartialDate.parse(value) is not None
+
+
+@FORMATS.checks("web-url")
+def _is_web_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if re.search(r"[\s\x00-\x1f\"<>]", value):
+        return False
+    parts = urllib.parse.urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+_VALIDATORS = {
+    name: Draft202012Validator(schema, format_checker=FORMATS)
+    for name, schema in load_schemas().items()
+}
+
+
+def validate_records(
+    raws: list[RawRecord],
+) -> tuple[list[m.Record | m.SiteSettings], list[ContentError]]:
+    """Return a typed record for each valid raw one, and every problem of the others."""
+    errors: list[ContentError] = []
+    records: list[m.Record | m.SiteSettings] = []
+    for raw in raws:
+        fields = coerce_text_scalars(raw)
+        problems = list(_schema_problems(raw, fields)) or list(_rule_problems(raw, fields))
+        if problems:
+            errors.extend(problems)
+        else:
+            records.append(build_record(raw, fields))
+    return records, errors
+
+
+def coerce_text_scalars(raw: RawRecord) -> dict[str, Any]:
+    """Return the fields with YAML 1.1 guesses (NO, 1.10, 012, 12:30) put back as written.
+
+    Only where the schema wants text alone: an unquoted `NO` in a title stays 'NO'.
+    """
+    schema = load_schemas()[raw.collection]
+
+    def visit(value: Any, node: dict[str, Any] | None, key: Key) -> Any:
+        if node is None:
+            return value
+        node = deref(schema, node)
+        if isinstance(value, dict):
+            props = node.get("properties", {})
+            return {k: visit(v, props.get(k), (*key, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [visit(v, node.get("items"), (*key, i)) for i, v in enumerate(value)]
+        if node.get("type") == "string" and key in raw.raw_text and value is not None:
+            return raw.raw_text[key]
+        return value
+
+    result: dict[str, Any] = visit(raw.fields, schema, ())
+    return result
+
+
+def _schema_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:
+    for error in _VALIDATORS[raw.collection].iter_errors(fields):
+        yield from translate_error(raw, error)
+
+
+def _rule_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:
+    """Rules a schema cannot say clearly, each with its own message."""
+    if fields.get("name_status") == "public_named" and "naming_basis" not in fields:
+        yield ContentError(
+            raw.location(("name_status",)),
+            "a real child's name (public_named) needs 'naming_basis': the source of the court "
+            "or official report that made it public",
+        )
+    grades = fields.get("grades")
+    if isinstance(grades, dict) and sum(grades.values()) != fields.get("count"):
+        total = sum(grades.values())
+        yield ContentError(
+            raw.location(("grades",)),
+            f"field 'grades' adds up to {total} but 'count' is {fields.get('count')}",
+        )
+    if fields.get("status") == "withdrawn" and not fields.get("corrections"):
+        yield ContentError(
+            raw.location(("status",)),
+            "a withdrawn record needs a correction saying when and why it was withdrawn",
+        )
+
+
+def build_record(raw: RawRecord, fields: dict[str, Any]) -> m.Record | m.SiteSettings:
+    """Return the typed record for fields that passed validation."""
+    if raw.collection == "site":
+        return m.SiteSettings(**fields)
+    return _BUILDERS[raw.collection](raw, fields)
+
+
+def _date(value: str | None) -> m.PartialDate | None:
+    return m.PartialDate.parse(value) if value is not None else None
+
+
+def _required_date(value: str) -> m.PartialDate:
+    parsed = m.PartialDate.parse(value)
+    assert parsed is not None, "validated by the schema"
+    return parsed
+
+
+def _common(raw: RawRecord, fields: dict[str, Any]) -> dict[str, Any]:
+    content_root = raw.path.parent if raw.collection == "site" else raw.path.parent.parent
+    return {
+        "collection": raw.collection,
+        "slug": raw.slug,
+        "path": raw.path,
+        "source_path": raw.path.relative_to(content_root).as_posix(),
+        "status": m.Status(fields.get("status", "published")),
+        "embargo_until": _date(fields.get("embargo_until")),
+        "corrections": tuple(
+            m.Correction(_required_date(c["date"]), c["text"]) for c in fields.get("corrections", [])
+        ),
+        "responses": tuple(
+            m.Response(_required_date(r["date"]), r["from"], r.get("text"), r.get("url"))
+            for r in fields.get("responses", [])
+        ),
+        "last_reviewed": _date(fields.get("last_reviewed")),
+        "body": raw.body,
+        "body_line": raw.body_line,
+        "references": tuple(_find_references(raw, fields)),
+        "sources": tuple(fields.get("sources", [])),
+    }
+
+
+def _find_references(raw: RawRecord, fields: dict[str, Any]) -> Iterator[m.Reference]:
+    """Yield every slug that must name another record, found through the schema's x-ref."""
+    schema = load_schemas()[raw.collection]
+
+    def visit(value: Any, node: dict[str, Any] | None, key: Key) -> Iterator[m.Reference]:
+        if node is None:
+            return
+        node = deref(schema, node)
+        if isinstance(value, dict):
+            for name, item in value.items():
+                yield from visit(item, node.get("properties", {}).get(name), (*key, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from visit(item, node.get("items"), (*key, index))
+        elif isinstance(value, str) and "x-ref" in node:
+            field_name = ".".join(str(k) for k in key if isinstance(k, str))
+            yield m.Reference(node["x-ref"], value, raw.location(key), field_name)
+
+    yield from visit(fields, schema, ())
+
+
+def _build_authority(raw: RawRecord, f: dict[str, Any]) -> m.Authority:
+    figures = tuple(
+        m.Figure(x["metric"], x["value"], _required_date(x["as_at"]), x.get("note"), x["source"])
+        for x in f.get("figures", [])
+    )
+    return m.Authority(
+        **_common(raw, f),
+        name=f["name"],
+        kind=f["kind"],
+        region=f["region"],
+        gss_code=f["gss_code"],
+        dfe_code=f.get("dfe_code"),
+        website=f.get("website"),
+        statistical_neighbours=tuple(f.get("statistical_neighbours", [])),
+        figures=figures,
+    )
+
+
+def _build_body(raw: RawRecord, f: dict[str, Any]) -> m.Body:
+    chairs = tuple(
+        m.Chair(c["name"], _required_date(c["from"]), _date(c.get("to")), c.get("independent"),
+                c["source"])
+        for c in f.get("chairs", [])
+    )  # fmt: skip
+    return m.Body(
+        **_common(raw, f),
+        name=f["name"],
+        kind=f["kind"],
+        authorities=tuple(f["authorities"]),
+        chairs=chairs,
+        active_from=_date(f.get("active_from")),
+        active_to=_date(f.get("active_to")),
+    )
+
+
+def _build_case(raw: RawRecord, f: dict[str, Any]) -> m.Case:
+    reviews = tuple(
+        m.Review(
+            kind=r["kind"], status=r["status"], body=r.get("body"),
+            commissioned=_date(r.get("commissioned")), published=_date(r.get("published")),
+            chair=r.get("chair"), independent_chair=r.get("independent_chair"), url=r.get("url"),
+        )
+        for r in f.get("reviews", [])
+    )  # fmt: skip
+    return m.Case(
+        **_common(raw, f),
+        title=f["title"],
+        name_status=f["name_status"],
+        authority=f["authority"],
+        harm=f["harm"],
+        naming_basis=f.get("naming_basis"),
+        aliases=tuple(f.get("aliases", [])),
+        age=f.get("age"),
+        date=_date(f.get("date")),
+        content_note=f.get("content_note"),
+        proceedings=f.get("proceedings"),
+        reviews=reviews,
+    )
+
+
+def _build_inspection(raw: RawRecord, f: dict[str, Any]) -> m.Inspection:
+    grades = tuple(sorted(((m.Grade(g), n) for g, n in f.get("grades", {}).items()),
+                          key=lambda pair: list(m.Grade).index(pair[0])))  # fmt: skip
+    return m.Inspection(
+        **_common(raw, f),
+        title=f["title"],
+        authority=f["authority"],
+        judged_by=f["judged_by"],
+        kind=f["kind"],
+        date=_required_date(f["date"]),
+        board=f.get("board"),
+        framework=f.get("framework"),
+        grade=m.Grade(f["grade"]) if "grade" in f else None,
+        count=f.get("count", 1),
+        grades=grades,
+        judgements=tuple(m.Judgement(j["area"], m.Grade(j["grade"])) for j in f.get("judgements", [])),
+        cases=tuple(f.get("cases", [])),
+        findings=f.get("findings"),
+        actions=f.get("actions"),
+        url=f.get("url"),
+    )
+
+
+def _build_source(raw: RawRecord, f: dict[str, Any]) -> m.Source:
+    return m.Source(
+        **_common(raw, f),
+        title=f["title"],
+        kind=f["kind"],
+        published=_required_date(f["published"]),
+        publisher=f.get("publisher"),
+        url=f.get("url"),
+        archived_url=f.get("archived_url"),
+        retrieved=_date(f.get("retrieved")),
+    )
+
+
+def _build_page(raw: RawRecord, f: dict[str, Any]) -> m.Page:
+    return m.Page(**_common(raw, f), title=f["title"])
+
+
+_BUILDERS = {
+    "authorities": _build_authority,
+    "bodies": _build_body,
+    "cases": _build_case,
+    "inspections": _build_inspection,
+    "sources": _build_source,
+    "pages": _build_page,
+}

@@ -1,0 +1,167 @@
+"""Parse YAML as plain data: no tags, anchors, aliases or duplicate keys; lines kept."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+try:  # the C parser is several times faster; the pure one gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Key = tuple[str | int, ...]
+MAX_DEPTH = 20
+
+_TAG = "tag:yaml.org,2002:"
+_TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}  # dates stay text; validate parses them
+_CONSTRUCTED = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
+_CONSTRUCTOR = SafeConstructor()
+
+
+class YamlProblem(Exception):
+    """A YAML document that is not plain data; `line` is 1-based within the text."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class ParsedYaml:
+    """Plain data with the line of every key and item, and the text of coerced scalars."""
+
+    value: Any
+    lines: dict[Key, int] = field(default_factory=dict)
+    raw_text: dict[Key, str] = field(default_factory=dict)
+
+
+def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
+    """Parse one YAML document; line numbers are offset so that text starts at `first_line`."""
+    _refuse_deep_flow(text, first_line)
+    if "&" in text:
+        _refuse_anchors(text, first_line)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise YamlProblem(line, f"invalid YAML: {_describe(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(first_line, f"YAML nested too deeply (limit {MAX_DEPTH})") from None
+    parsed = ParsedYaml(value=None)
+    if node is not None:
+        parsed.value = _Walker(parsed, first_line).walk(node, (), 0)
+    return parsed
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "; ".join(parts) or "could not be parsed"
+
+
+_FLOW = re.compile(r"[\[\]{}\n]")
+
+
+def _refuse_deep_flow(text: str, first_line: int) -> None:
+    """Refuse deeply nested [ and { before libyaml sees them: its parser recurses in C."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth, line = 0, first_line
+    for match in _FLOW.finditer(text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(line, f"YAML nested too deeply (limit {MAX_DEPTH})")
+        else:
+            depth = max(0, depth - 1)
+
+
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Anchors and aliases are refused before composing, so an alias bomb never expands."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = first_line + event.start_mark.line
+                raise YamlProblem(
+                    line, "YAML anchors and aliases (& and *) are not allowed; write the value out"
+                )
+    except yaml.YAMLError:
+        return  # compose reports the syntax error with its line
+
+
+class _Walker:
+    """Turns a composed node tree into plain Python values, checking each node."""
+
+    def __init__(self, parsed: ParsedYaml, first_line: int) -> None:
+        self.parsed = parsed
+        self.first_line = first_line
+
+    def line_of(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def walk(self, node: yaml.Node, key: Key, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise YamlProblem(self.line_of(node), f"YAML nested too deeply (limit {MAX_DEPTH})")
+        if isinstance(node, yaml.MappingNode):
+            return self.walk_mapping(node, key, depth)
+        if isinstance(node, yaml.SequenceNode):
+            self.check_tag(node, _TAG + "seq")
+            return [
+                self.walk_item(item, (*key, index), depth) for index, item in enumerate(node.value)
+            ]
+        return self.walk_scalar(node, key)
+
+    def walk_item(self, node: yaml.Node, key: Key, depth: int) -> Any:
+        self.parsed.lines[key] = self.line_of(node)
+        return self.walk(node, key, depth + 1)
+
+    def walk_mapping(self, node: yaml.MappingNode, key: Key, depth: int) -> dict[str, Any]:
+        self.check_tag(node, _TAG + "map")
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = self.line_of(key_node)
+            if key_node.tag == _TAG + "merge":
+                raise YamlProblem(line, "YAML merge keys (<<) are not allowed; write the fields out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(line, "a field name must be plain text")
+            name = str(key_node.value)
+            if name in first_seen:
+                raise YamlProblem(
+                    line, f"duplicate field '{name}' (first at line {first_seen[name]})"
+                )
+            first_seen[name] = line
+            self.parsed.lines[(*key, name)] = line
+            result[name] = self.walk(value_node, (*key, name), depth + 1)
+        return result
+
+    def walk_scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
+        if node.tag in _TEXT_TAGS:
+            return str(node.value)
+        if node.tag not in _CONSTRUCTED:
+            raise YamlProblem(
+                self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain text"
+            )
+        value = getattr(_CONSTRUCTOR, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise YamlProblem(self.line_of(node), f"'{node.value}' is not a finite number")
+        self.parsed.raw_text[key] = str(node.value)
+        return value
+
+    def check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise YamlProblem(
+                self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain data"
+            )
