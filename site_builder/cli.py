@@ -100,10 +100,13 @@ def _run(args: argparse.Namespace) -> int:
 def _config(args: argparse.Namespace) -> SiteConfig:
     content = args.content
     output = getattr(args, "output", Path("output"))
+    templates = getattr(args, "templates", Path("templates"))
+    if args.command == "build" and not templates.is_dir():
+        raise UsageError(f"no templates folder at {templates}; give one with --templates DIR")
     _refuse_overlap(content, output)
     return SiteConfig(
         content_dir=content,
-        templates_dir=getattr(args, "templates", Path("templates")),
+        templates_dir=templates,
         output_dir=output,
         include_drafts=args.drafts,
         jobs=getattr(args, "jobs", 1),

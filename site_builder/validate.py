@@ -72,12 +72,20 @@ def coerce_text_scalars(raw: RawRecord) -> dict[str, Any]:
             return {k: visit(v, props.get(k), (*key, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [visit(v, node.get("items"), (*key, i)) for i, v in enumerate(value)]
-        if node.get("type") == "string" and key in raw.raw_text and value is not None:
+        if _wants_text(node) and key in raw.raw_text and value is not None:
             return raw.raw_text[key]
         return value
 
     result: dict[str, Any] = visit(raw.fields, schema, ())
     return result
+
+
+def _wants_text(node: dict[str, Any]) -> bool:
+    """A field that only takes text: a string, or one of a list of words."""
+    if node.get("type") == "string":
+        return True
+    choices = node.get("enum")
+    return isinstance(choices, list) and all(isinstance(c, str) for c in choices)
 
 
 def _schema_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:

@@ -1,0 +1,195 @@
+"""Whole builds: nothing private leaks, output is deterministic, failures keep the old site."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TEMPLATES, MakeSite
+from site_builder.cli import main
+
+LEAKY = {
+    "cases/secret-draft.md": """---
+title: DRAFT-CANARY-CASE
+name_status: pseudonym
+authority: northtown
+harm: died
+status: draft
+sources: [report-a]
+---
+DRAFT-CANARY-BODY
+""",
+    "inspections/embargoed.yaml": """title: EMBARGO-CANARY-TITLE
+authority: northtown
+judged_by: Ofsted
+kind: inspection
+date: "2025-11-01"
+grade: good
+embargo_until: "2099-01-01"
+findings: EMBARGO-CANARY-FINDINGS
+sources: [report-a]
+""",
+    "authorities/westshire.yaml": """name: Westshire County Council
+kind: county
+region: South West
+gss_code: E10000001
+sources: [report-a]
+private:
+  note: PRIVATE-CANARY-NOTE
+  who: PRIVATE-CANARY-WHO
+""",
+}
+
+
+def build(output: str = "out", *extra: str) -> int:
+    return main(["build", "--content", "content", "--templates", str(TEMPLATES),
+                 "--output", output, *extra])  # fmt: skip
+
+
+def every_byte(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_drafts_embargoed_records_and_private_notes_reach_no_output_file(
+    make_site: MakeSite,
+) -> None:
+    make_site(LEAKY)
+    assert build() == 0
+    everything = every_byte(Path("out"))
+    for canary in (b"DRAFT-CANARY", b"EMBARGO-CANARY", b"PRIVATE-CANARY", b"secret-draft", b"embargoed"):
+        assert canary not in everything
+    assert not Path("out/cases/secret-draft").exists()
+
+
+def test_drafts_flag_shows_drafts_and_embargoed_but_never_private_notes(make_site: MakeSite) -> None:
+    make_site(LEAKY)
+    assert build("out", "--drafts") == 0
+    everything = every_byte(Path("out"))
+    assert b"DRAFT-CANARY-BODY" in everything
+    assert b"EMBARGO-CANARY-FINDINGS" in everything
+    assert b"PRIVATE-CANARY" not in everything
+
+
+def test_embargo_lifts_on_its_date(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_site(LEAKY)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4102444800")  # 2100-01-01
+    assert build() == 0
+    assert b"EMBARGO-CANARY-FINDINGS" in every_byte(Path("out"))
+
+
+def test_withdrawn_record_keeps_its_page_with_a_notice_and_counts_nowhere(
+    make_site: MakeSite,
+) -> None:
+    path = Path(REPO / "tests/fixtures/minimal/inspections/northtown-2021.yaml")
+    text = path.read_text().replace("grade: requires_improvement\n", "grade: requires_improvement\nstatus: withdrawn\n", 1)
+    make_site({"inspections/northtown-2021.yaml": text})
+    assert build() == 0
+    page = Path("out/inspections/northtown-2021/index.html").read_text()
+    assert "Withdrawn on" in page and "The inspection date was 15 June" in page
+    cards = Path("out/data/scorecards.json").read_text()
+    assert '"record": "northtown-2018"' in cards
+    assert "northtown-2021" not in Path("out/data/inspections.json").read_text()
+    assert "northtown-2021" not in Path("out/inspections/index.html").read_text()
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(make_site: MakeSite) -> None:
+    make_site()
+    assert build("one") == 0
+    assert build("two") == 0
+    assert tree_hash(Path("one")) == tree_hash(Path("two"))
+
+
+def test_output_does_not_depend_on_hash_seed_timezone_or_locale(make_site: MakeSite) -> None:
+    make_site()
+    hashes = []
+    for seed, tz, lang in (("1", "UTC", "C.UTF-8"), ("99", "Pacific/Kiritimati", "tr_TR.UTF-8")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang}
+        out = f"out-{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "site_builder", "build", "--content", "content",
+             "--templates", str(TEMPLATES), "--output", out],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        hashes.append(tree_hash(Path(out)))
+    assert hashes[0] == hashes[1]
+
+
+def test_failed_build_leaves_previous_output_byte_for_byte(make_site: MakeSite) -> None:
+    content = make_site()
+    assert build() == 0
+    before = tree_hash(Path("out"))
+    (content / "cases/child-a.md").write_text("---\ntitle: [broken\n---\n")
+    assert build() == 1
+    assert tree_hash(Path("out")) == before
+    assert not list(Path(".").glob(".out.tmp-*"))
+
+
+def test_failure_while_writing_leaves_previous_output(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_site()
+    assert build() == 0
+    before = tree_hash(Path("out"))
+    calls = {"n": 0}
+    real_write = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_bytes", failing_write)
+        assert build() == 2
+    assert tree_hash(Path("out")) == before
+    assert not list(Path(".").glob(".out.tmp-*"))
+
+
+def test_deleted_record_disappears_from_output(make_site: MakeSite) -> None:
+    content = make_site()
+    assert build() == 0
+    assert Path("out/cases/child-b/index.html").exists()
+    (content / "cases/child-b.md").unlink()
+    assert build() == 0
+    assert not Path("out/cases/child-b").exists()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site()
+    Path("precious").mkdir()
+    Path("precious/thesis.txt").write_text("years of work")
+    assert build("precious") == 2
+    assert Path("precious/thesis.txt").read_text() == "years of work"
+    assert "not made by site-builder" in capsys.readouterr().err
+
+
+def test_symlink_leaving_content_is_refused(make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = make_site()
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: SECRET\n---\n")
+    (content / "pages/leak.md").symlink_to(secret)
+    assert build() == 1
+    assert "content/pages/leak.md:1: symbolic links are not allowed in content" in capsys.readouterr().err
+    assert not Path("out").exists()
+
+
+def test_empty_content_folder_is_an_error_and_writes_nothing(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site(base=None)
+    assert build() == 1
+    assert "content/site.yaml:1: site.yaml is missing" in capsys.readouterr().err
+    assert not Path("out").exists()

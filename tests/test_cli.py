@@ -1,0 +1,61 @@
+"""The command line: exit 0 built, 1 content errors, 2 usage errors; no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import TEMPLATES, MakeSite
+from site_builder.cli import main
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["publish"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--jobs", "0"]) == 2
+    assert "expected a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_output_inside_content_is_refused(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site()
+    args = ["build", "--content", "content", "--templates", str(TEMPLATES)]
+    assert main([*args, "--output", "content/out"]) == 2
+    assert main([*args, "--output", "."]) == 2
+    assert "overlaps the content folder" in capsys.readouterr().err
+    assert not Path("content/out").exists()
+
+
+def test_missing_templates_folder_is_a_usage_error(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site()
+    assert main(["build", "--content", "content", "--templates", "nowhere"]) == 2
+    assert "no templates folder at nowhere" in capsys.readouterr().err
+
+
+def test_missing_content_folder_is_a_content_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "nothing-here"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == "nothing-here:1: no content folder here"
+
+
+def test_module_entry_point_runs_and_reports_content_errors_without_traceback(make_site: MakeSite) -> None:
+    content = make_site({"cases/child-a.md": "---\ntitle: !!python/name:os.system\n---\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "check", "--content", str(content)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cases/child-a.md:2: YAML tag" in result.stderr
+
+
+def test_schema_command_writes_one_schema_per_collection(tmp_path: Path) -> None:
+    assert main(["schema", str(tmp_path / "schemas")]) == 0
+    names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert names == [f"{n}.schema.json" for n in
+                     ("authorities", "bodies", "cases", "inspections", "pages", "site", "sources")]  # fmt: skip

@@ -1,0 +1,56 @@
+"""Loading: text forms that must read the same, and files that must be refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import TEMPLATES, MakeSite
+from site_builder.cli import main
+
+CASE = "---\ntitle: Child C\nname_status: pseudonym\nauthority: northtown\nharm: died\nsources: [report-a]\n---\nSome *text*.\n"
+
+
+def build(output: str) -> int:
+    return main(["build", "--content", "content", "--templates", str(TEMPLATES), "--output", output])
+
+
+def test_bom_and_crlf_read_the_same_as_plain_lf(make_site: MakeSite) -> None:
+    content = make_site({"cases/child-c.md": CASE})
+    assert build("plain") == 0
+    (content / "cases/child-c.md").write_bytes(b"\xef\xbb\xbf" + CASE.replace("\n", "\r\n").encode())
+    assert build("bom") == 0
+    page = "cases/child-c/index.html"
+    assert Path("plain", page).read_bytes() == Path("bom", page).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\ntitle: a\x00b\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+0000 not allowed"),
+        ("---\ntitle: Child\u202eC\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+202E not allowed"),
+        ("---\ntitle: x\n\tharm: died\n---\n", "content/cases/child-c.md:3: invalid YAML: while scanning a plain scalar; found a tab character that violates indentation"),
+        ("no front matter\n", "content/cases/child-c.md:1: missing front matter: a .md record starts with a '---' line"),
+        ("---\n---\n", "content/cases/child-c.md:2: expected a mapping of fields, found nothing"),
+        ("---\ntitle: " + "[" * 50 + "\n---\n", "content/cases/child-c.md:2: YAML nested too deeply (limit 20)"),
+        ("---\n<<: {title: x}\n---\n", "content/cases/child-c.md:2: YAML merge keys (<<) are not allowed; write the fields out"),
+        ("---\nvalue: .nan\n---\n", "content/cases/child-c.md:2: '.nan' is not a finite number"),
+    ],
+)
+def test_unreadable_files_are_reported_with_their_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    make_site({"cases/child-c.md": text})
+    assert main(["check", "--content", "content"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == message
+
+
+def test_hidden_and_editor_junk_files_are_errors_not_silently_published(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/.child-a.md.swp": "junk", "cases/child-a.md~": "junk"})
+    assert main(["check", "--content", "content"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "content/cases/.child-a.md.swp:1: '.child-a.md.swp' is not a record: expected <slug>.md or .yaml"
+    assert lines[1] == "content/cases/child-a.md~:1: 'child-a.md~' is not a record: expected <slug>.md or .yaml"

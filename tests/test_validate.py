@@ -1,0 +1,204 @@
+"""Every kind of bad content gets one exact `path:LINE: message` line and exit status 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TEMPLATES, MakeSite
+from site_builder.cli import main
+
+CASE = """---
+title: Child C
+name_status: pseudonym
+authority: northtown
+harm: died
+sources: [report-a]
+---
+Body text.
+"""
+
+
+def check(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    status = main(["check", "--content", "content"])
+    return status, capsys.readouterr().err.splitlines()
+
+
+def assert_errors(capsys: pytest.CaptureFixture[str], *expected: str) -> None:
+    status, lines = check(capsys)
+    assert status == 1
+    assert lines[:-1] == list(expected)
+    count = len(expected)
+    assert lines[-1] == f"{count} error{'s' if count != 1 else ''}; nothing was written"
+
+
+BAD_INPUTS = {
+    "malformed_yaml": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: [died")},
+        ["content/cases/child-c.md:6: invalid YAML: while parsing a flow sequence; "
+         "did not find expected ',' or ']'"],
+    ),
+    "list_instead_of_mapping": (
+        {"cases/child-c.md": "---\n- title\n- harm\n---\n"},
+        ["content/cases/child-c.md:2: expected a mapping of fields, found list"],
+    ),
+    "impossible_date": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: died\ndate: 2024-02-30")},
+        ["content/cases/child-c.md:6: field 'date': '2024-02-30' is not a real date; "
+         "write YYYY-MM-DD, YYYY-MM or YYYY"],
+    ),
+    "non_utf8": (
+        {"cases/child-c.md": CASE.replace("Body text.", "Caf\xe9").encode("latin-1")},
+        ["content/cases/child-c.md:8: not valid UTF-8 at byte 101; save as UTF-8"],
+    ),
+    "duplicate_key": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: died\nharm: seriously_harmed")},
+        ["content/cases/child-c.md:6: duplicate field 'harm' (first at line 5)"],
+    ),
+    "md_and_yaml_same_slug": (
+        {"sources/report-a.yaml": "title: Copy\nkind: news\npublished: '2020'\n"},
+        ["content/sources/report-a.md:1: duplicate slug 'report-a': also content/sources/report-a.yaml",
+         "content/sources/report-a.yaml:1: duplicate slug 'report-a': also content/sources/report-a.md"],
+    ),
+    "unknown_field_typo": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: died\ncontent_not: Hard reading.")},
+        ["content/cases/child-c.md:6: unknown field 'content_not' (did you mean 'content_note'?)"],
+    ),
+    "identifying_field": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: died\naddress: 1 High Street")},
+        ["content/cases/child-c.md:6: unknown field 'address': records never hold addresses, "
+         "schools, dates of birth or relatives' names; remove it"],
+    ),
+    "unknown_reference": (
+        {"cases/child-c.md": CASE.replace("authority: northtown", "authority: northtwn")},
+        ["content/cases/child-c.md:4: unknown authority 'northtwn' in 'authority' "
+         "(did you mean 'northtown'?)"],
+    ),
+    "public_named_without_basis": (
+        {"cases/child-c.md": CASE.replace("name_status: pseudonym", "name_status: public_named")},
+        ["content/cases/child-c.md:3: a real child's name (public_named) needs 'naming_basis': "
+         "the source of the court or official report that made it public"],
+    ),
+    "missing_required_field": (
+        {"cases/child-c.md": CASE.replace("harm: died\n", "")},
+        ["content/cases/child-c.md:2: missing required field 'harm'"],
+    ),
+    "missing_required_nested_field": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: died\nreviews:\n  - kind: scr")},
+        ["content/cases/child-c.md:7: missing required field 'reviews[1].status'"],
+    ),
+    "bad_enum_with_hint": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\nkind: inspection\n"
+                               "date: '2020'\ngrade: inadaquate\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:6: field 'grade': 'inadaquate' is not allowed; expected one of "
+         "outstanding, good, adequate, requires_improvement, inadequate, not_graded "
+         "(did you mean 'inadequate'?)"],
+    ),
+    "yaml_boolean_in_enum_field": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: no")},
+        ["content/cases/child-c.md:5: field 'harm': 'no' is not allowed; expected one of died, "
+         "seriously_harmed"],
+    ),
+    "alias_bomb": (
+        {"cases/child-c.md": "---\na: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n---\n"},
+        ["content/cases/child-c.md:2: YAML anchors and aliases (& and *) are not allowed; "
+         "write the value out"],
+    ),
+    "python_tag": (
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: !!python/object/apply:os.system [id]")},
+        ["content/cases/child-c.md:5: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+         "is not allowed; write plain data"],
+    ),
+    "unclosed_front_matter": (
+        {"cases/child-c.md": "---\ntitle: X\n"},
+        ["content/cases/child-c.md:1: front matter is not closed: add a '---' line after the fields"],
+    ),
+    "grades_not_adding_up": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: scr_evaluation\ndate: '2020'\ncount: 3\n"
+                               "grades: {inadequate: 1}\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:7: field 'grades' adds up to 1 but 'count' is 3"],
+    ),
+    "bad_file_name": (
+        {"cases/Child C.md": CASE},
+        ["content/cases/Child C.md:1: file name 'Child C' is not a valid slug: use lowercase "
+         "letters, digits and hyphens, starting with a letter or digit (at most 100 characters)"],
+    ),
+    "stray_folder": (
+        {"case/child-c.md": CASE},
+        ["content/case:1: 'case' is not a collection folder or site.yaml (did you mean 'cases'?); "
+         "expected one of authorities, bodies, cases, inspections, sources, pages"],
+    ),
+    "unsafe_link_in_body": (
+        {"cases/child-c.md": CASE.replace("Body text.", "See [this](javascript:alert(1)).")},
+        ["content/cases/child-c.md:8: link 'javascript:alert(1)' is not allowed: use https://, "
+         "http://, mailto: or a site address such as /cases/slug/"],
+    ),
+    "dangling_site_link": (
+        {"cases/child-c.md": CASE.replace("Body text.", "\n\nSee [it](/cases/child-z/).")},
+        ["content/cases/child-c.md:10: link '/cases/child-z/' points to no page of the site"],
+    ),
+    "published_refers_to_draft": (
+        {"sources/draft-report.yaml": "title: D\nkind: news\npublished: '2020'\nstatus: draft\n",
+         "cases/child-c.md": CASE.replace("[report-a]", "[report-a, draft-report]")},
+        ["content/cases/child-c.md:6: 'sources' refers to source 'draft-report', which is a draft: "
+         "publish both together or remove the reference"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_reports_exact_file_line_and_message(
+    name: str, make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files, expected = BAD_INPUTS[name]
+    make_site(files)
+    assert_errors(capsys, *expected)
+
+
+def test_every_mistake_in_a_tree_is_reported_once_in_path_order(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files: dict[str, str | bytes | None] = {}
+    expected: list[str] = []
+    for name in ("impossible_date", "unknown_reference", "bad_enum_with_hint", "python_tag"):
+        new_files, lines = BAD_INPUTS[name]
+        for path, text in new_files.items():
+            target = path if path not in files else path.replace(".", "-2.", 1)
+            files[target] = text
+        expected += [line.replace("child-c.md", "child-c-2.md") if line in expected else line
+                     for line in lines]  # fmt: skip
+    files = {
+        "cases/d1.md": BAD_INPUTS["impossible_date"][0]["cases/child-c.md"],
+        "cases/d2.md": BAD_INPUTS["unknown_reference"][0]["cases/child-c.md"],
+        "inspections/x.yaml": BAD_INPUTS["bad_enum_with_hint"][0]["inspections/x.yaml"],
+        "cases/d3.md": BAD_INPUTS["python_tag"][0]["cases/child-c.md"],
+    }
+    make_site(files)
+    status, lines = check(capsys)
+    assert status == 1
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "content/cases/d1.md",
+        "content/cases/d2.md",
+        "content/cases/d3.md",
+        "content/inspections/x.yaml",
+    ]
+    assert lines[-1] == "4 errors; nothing was written"
+
+
+def test_yaml_guesses_in_text_fields_stay_as_written(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("title: Child C", "title: NO")
+               .replace("harm: died", "harm: died\nproceedings: 1.10\ncontent_note: 012\naliases: [on, 12:30]")})  # fmt: skip
+    assert main(["build", "--content", "content", "--templates", str(TEMPLATES), "--output", "out"]) == 0
+    page = open("out/cases/child-c/index.html", encoding="utf-8").read()
+    assert "<h1>NO</h1>" in page
+    for text in ("1.10", "012", "on, 12:30"):
+        assert text in page
+
+
+def test_valid_fixture_checks_clean(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site()
+    status, lines = check(capsys)
+    assert status == 0
+    assert lines == ["13 records, no errors"]
