@@ -12,31 +12,67 @@ from typing import Any
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
-from site_builder.schema import load_schemas
+from site_builder.render.pages import COLLECTION_TITLES
+from site_builder.schema import deref, load_schemas
 from site_builder.score import Scorecard
 
 DATA_COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources")
 _RENAMED = {"start": "from", "end": "to", "is_independent": "independent", "sender": "from"}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
+CSV_BOM = "\ufeff"
+
+
+def render_open_data(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, bytes]:
+    """JSON and CSV of each collection and of the scorecards, keyed by output path."""
+    files: dict[str, bytes] = {}
+    for collection in DATA_COLLECTIONS:
+        rows = collection_rows(site, collection)
+        files[f"data/{collection}.json"] = to_json(collection_document(site, collection, rows))
+        files[f"data/{collection}.csv"] = to_csv(rows, csv_columns(collection))
+    cards = scorecard_rows(site, scorecards)
+    files["data/scorecards.json"] = to_json(cards)
+    files["data/scorecards.csv"] = to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
+    return files
+
+
+def collection_document(site: Site, collection: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A collection's JSON file: what it holds, under which licence, then the records."""
+    base = site.settings.base_url
+    dictionary = urls.absolute_url(base, urls.PAGE_PATHS["dictionary"])
+    return {
+        "collection": collection,
+        "title": COLLECTION_TITLES[collection],
+        "site": base,
+        "licence": site.settings.licence,
+        "dictionary": f"{dictionary}#dict-{collection}",
+        "count": len(rows),
+        "records": rows,
+    }
 
 
 def collection_rows(site: Site, collection: str) -> list[dict[str, Any]]:
-    """Each listed record of a collection as plain data, fields in schema order."""
-    properties = [p for p in load_schemas()[collection]["properties"] if p != "private"]
+    """Each listed record of a collection as plain data, fields in schema order.
+
+    Every reference keeps its slug and gains the address of the page it names beside it
+    (`authority` and `authority_url`, `sources` and `sources_urls`), nested entries too.
+    """
+    schema = load_schemas()[collection]
+    properties = [p for p in schema["properties"] if p != "private"]
     rows = []
     for record in site.listed(collection):
-        row: dict[str, Any] = {
-            "slug": record.slug,
-            "url": urls.absolute_url(site.settings.base_url, urls.record_path(record)),
-        }
-        for name in properties:
-            value = plain(_field_value(record, name))
-            if value not in (None, [], {}):
-                row[name] = value
+        fields = {name: plain(_field_value(record, name)) for name in properties}
+        fields = {name: value for name, value in fields.items() if value not in (None, [], {})}
+        row: dict[str, Any] = {"slug": record.slug, "page_url": _page_url(site, record)}
+        row.update(_with_urls(site, schema, schema, fields))
         if record.body.strip():
             row["body_markdown"] = record.body.strip() + "\n"
         rows.append(row)
     return rows
+
+
+def _page_url(site: Site, record: m.Record) -> str:
+    return urls.absolute_url(site.settings.base_url, urls.record_path(record))
 
 
 def _field_value(record: m.Record, name: str) -> Any:
@@ -47,6 +83,30 @@ def _field_value(record: m.Record, name: str) -> Any:
     if name == "status":
         return record.status.value
     return getattr(record, name, None)
+
+
+def _with_urls(
+    site: Site, schema: dict[str, Any], node: dict[str, Any], mapping: dict[str, Any]
+) -> dict[str, Any]:
+    """The mapping with `<field>_url` (or `_urls`) after each reference field, recursively."""
+    result: dict[str, Any] = {}
+    properties = deref(schema, node).get("properties", {})
+    order = {key: n for n, key in enumerate(properties)}
+    for key, value in sorted(mapping.items(), key=lambda item: order.get(item[0], len(order))):
+        field_node = deref(schema, properties.get(key, {}))
+        item_node = deref(schema, field_node.get("items", {}))
+        if isinstance(value, list) and item_node.get("properties"):
+            value = [_with_urls(site, schema, item_node, item) for item in value]
+        result[key] = value
+        if "x-ref" in field_node:
+            result[f"{key}_url"] = _ref_url(site, field_node["x-ref"], value)
+        elif "x-ref" in item_node:
+            result[f"{key}_urls"] = [_ref_url(site, item_node["x-ref"], slug) for slug in value]
+    return result
+
+
+def _ref_url(site: Site, collection: str, slug: str) -> str:
+    return urls.absolute_url(site.settings.base_url, urls.collection_path(collection, slug))
 
 
 def plain(value: Any) -> Any:
@@ -68,14 +128,15 @@ def plain(value: Any) -> Any:
     return value
 
 
-def to_json(rows: Any) -> bytes:
-    """Stable, readable JSON: sorted keys only where order carries no meaning."""
-    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def to_json(document: Any) -> bytes:
+    """Readable JSON in UTF-8; keys keep their schema order."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    """CSV with a header row; lists and mappings as JSON text; formulas neutralised."""
+    """CSV with a byte-order mark and a header row; lists as JSON text; formulas neutralised."""
     buffer = io.StringIO()
+    buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
@@ -90,53 +151,80 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, (list, dict)):
-        text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
     else:
         text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def csv_columns(collection: str) -> list[str]:
-    """The stable column order of a collection's CSV: slug, url, schema fields, body."""
-    properties = [p for p in load_schemas()[collection]["properties"] if p != "private"]
-    return ["slug", "url", *properties, "body_markdown"]
+    """The stable column order of a collection's CSV: slug, page_url, schema fields, body."""
+    schema = load_schemas()[collection]
+    columns = ["slug", "page_url"]
+    for name, node in schema["properties"].items():
+        if name == "private":
+            continue
+        node = deref(schema, node)
+        columns.append(name)
+        if "x-ref" in node:
+            columns.append(f"{name}_url")
+        elif "x-ref" in deref(schema, node.get("items", {})):
+            columns.append(f"{name}_urls")
+    return [*columns, "body_markdown"]
 
 
 def scorecard_rows(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, dict[str, Any]]:
     """/data/scorecards.json: an object keyed by authority slug."""
 
     def url_of(record: m.Record) -> str:
-        return urls.absolute_url(site.settings.base_url, urls.record_path(record))
+        return _page_url(site, record)
 
     return {
-        slug: card.as_data(url_of)
+        slug: {
+            "name": site.authorities[slug].name,
+            "kind": site.authorities[slug].kind,
+            "url": url_of(site.authorities[slug]),
+            **card.as_data(url_of),
+        }
         for slug, card in scorecards.items()
         if not site.authorities[slug].is_withdrawn
     }
 
 
+_GRADES = [grade.value for grade in m.Grade]
 SCORECARD_COLUMNS = [
-    "authority", "name", "kind", "inspections_total", "latest_inspection_grade",
-    "latest_inspection_date", "direction", "scr_evaluations_total", "scr_evaluations_inadequate",
+    "authority", "authority_url", "name", "kind",
+    "inspections_total", *(f"inspections_{g}" for g in _GRADES),
+    "latest_inspection_grade", "latest_inspection_date", "latest_inspection_record",
+    "latest_inspection_url", "direction",
+    "scr_evaluations_total", *(f"scr_evaluations_{g}" for g in _GRADES),
     "cases_died", "cases_seriously_harmed", "reviews_total", "reviews_pending",
-    "reviews_rerun_ordered", "median_days_commissioned_to_published", "interventions", "peers",
+    "reviews_rerun_ordered", "median_days_commissioned_to_published",
+    "interventions_total", "interventions", "peers", "statistical_neighbours",
 ]  # fmt: skip
 
 
-def scorecard_csv_rows(site: Site, data: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One flat row per authority for /data/scorecards.csv."""
+def scorecard_csv_rows(cards: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One flat row per authority for /data/scorecards.csv, from the JSON's values."""
     rows = []
-    for slug, card in data.items():
-        authority = site.authorities[slug]
+    for slug, card in cards.items():
         latest = card["latest_inspection"] or {}
+        by_grade = card["inspections_by_grade"]
+        evaluations = card["scr_evaluations"]
         rows.append({
-            "authority": slug, "name": authority.name, "kind": authority.kind,
-            "inspections_total": sum(card["inspections_by_grade"].values()),
+            "authority": slug, "authority_url": card["url"], "name": card["name"],
+            "kind": card["kind"],
+            "inspections_total": sum(by_grade.values()),
+            **{f"inspections_{g}": by_grade.get(g, 0) for g in _GRADES},
             "latest_inspection_grade": latest.get("grade"),
             "latest_inspection_date": latest.get("date"),
+            "latest_inspection_record": latest.get("record"),
+            "latest_inspection_url": latest.get("url"),
             "direction": card["direction"],
-            "scr_evaluations_total": card["scr_evaluations"]["total"],
-            "scr_evaluations_inadequate": card["scr_evaluations"]["inadequate"],
+            "scr_evaluations_total": evaluations["total"],
+            **{f"scr_evaluations_{g}": evaluations["by_grade"].get(g, 0) for g in _GRADES},
             "cases_died": card["cases_by_harm"]["died"],
             "cases_seriously_harmed": card["cases_by_harm"]["seriously_harmed"],
             "reviews_total": card["reviews"]["total"],
@@ -144,7 +232,9 @@ def scorecard_csv_rows(site: Site, data: dict[str, dict[str, Any]]) -> list[dict
             "reviews_rerun_ordered": card["reviews"]["rerun_ordered"],
             "median_days_commissioned_to_published":
                 card["reviews"]["median_days_commissioned_to_published"],
-            "interventions": len(card["interventions"]),
-            "peers": " ".join(card["peers"]),
+            "interventions_total": len(card["interventions"]),
+            "interventions": [i["record"] for i in card["interventions"]],
+            "peers": card["peers"],
+            "statistical_neighbours": card["statistical_neighbours"],
         })  # fmt: skip
     return rows

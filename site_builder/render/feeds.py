@@ -12,60 +12,136 @@ from site_builder.render.site_pages import Change
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_ENTRIES = 50
+# A feed with no entries still needs an `updated`; a fixed date keeps the bytes stable.
+NO_CHANGES = m.PartialDate(1970, 1, 1)
+_NOUNS = {
+    "authorities": "council",
+    "bodies": "safeguarding board",
+    "cases": "case",
+    "inspections": "judgement",
+    "sources": "source",
+    "pages": "page",
+}
 
 
-def render_feed(site: Site, changes: list[Change], output_path: str, title: str) -> bytes:
+def render_feeds(site: Site, changes: list[Change]) -> dict[str, bytes]:
+    """The site-wide feed and one feed per council, keyed by output path."""
+    base = site.settings.base_url
+    feed_path = urls.PAGE_PATHS["feed"]
+    files = {feed_path: render_feed(site, changes, feed_path, site.settings.title, base)}
+    by_authority: dict[str, list[Change]] = {}  # one pass: a scan per council is quadratic
+    for change in changes:
+        for slug in concerned_authorities(change.record):
+            by_authority.setdefault(slug, []).append(change)
+    for slug, authority in site.authorities.items():
+        own = by_authority.get(slug, [])
+        path = urls.authority_feed_path(slug)
+        title = f"{authority.name}: {site.settings.title}"
+        page = urls.absolute_url(base, urls.record_path(authority))
+        files[path] = render_feed(site, own, path, title, page)
+    return files
+
+
+def concerns(record: m.Record, authority: str) -> bool:
+    """Whether a change to `record` belongs in the feed of the council `authority`."""
+    return authority in concerned_authorities(record)
+
+
+def concerned_authorities(record: m.Record) -> tuple[str, ...]:
+    """The councils in whose feeds a change to `record` belongs."""
+    if isinstance(record, m.Authority):
+        return (record.slug,)
+    if isinstance(record, m.Body):
+        return tuple(dict.fromkeys(record.authorities))
+    slug = getattr(record, "authority", None)
+    return (slug,) if isinstance(slug, str) else ()
+
+
+def render_feed(
+    site: Site, changes: list[Change], output_path: str, title: str, page_url: str
+) -> bytes:
     """An Atom feed of the newest changes; its id and self link are the feed's own address."""
     base = site.settings.base_url
     feed_url = urls.absolute_url(base, output_path)
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "id", feed_url)
     _text(feed, "title", title)
     _text(feed, "subtitle", site.settings.description)
     entries = changes[:FEED_ENTRIES]
-    newest = max((c.date for c in entries), default=m.PartialDate(1970, 1, 1))
-    _text(feed, "updated", _timestamp(newest))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=feed_url, type="application/atom+xml")
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=base, type="text/html")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(feed, "updated", max((timestamp(c.date) for c in entries), default=timestamp(NO_CHANGES)))
+    ET.SubElement(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
+    ET.SubElement(feed, "link", rel="alternate", href=page_url, type="text/html")
+    author = ET.SubElement(feed, "author")
     _text(author, "name", site.settings.title)
+    _text(author, "uri", base)
+    if site.settings.licence:
+        _text(feed, "rights", site.settings.licence)
     for change in entries:
         _add_entry(feed, change, base)
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return _serialise(feed)
 
 
 def _add_entry(feed: ET.Element, change: Change, base: str) -> None:
-    record_url = urls.absolute_url(base, urls.record_path(change.record))
-    entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-    _text(entry, "id", f"{record_url}#{change.kind}-{change.date.iso}")
-    verb = "Correction to" if change.kind == "corrected" else "Added:"
-    _text(entry, "title", f"{verb} {change.record.label}")
-    _text(entry, "updated", _timestamp(change.date))
-    ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=record_url, type="text/html")
-    _text(entry, "summary", change.text)
+    record = change.record
+    record_url = urls.absolute_url(base, urls.record_path(record))
+    entry = ET.SubElement(feed, "entry")
+    _text(entry, "id", entry_id(change, record_url))
+    noun = _NOUNS.get(record.collection, "record")
+    if change.kind == "corrected":
+        _text(entry, "title", f"Correction to {record.label}")
+        summary = f"Correction to this {noun}: {change.text}"
+    else:
+        _text(entry, "title", f"New {noun}: {record.label}")
+        summary = f"{record.label} was added to the record."
+    _text(entry, "updated", timestamp(change.date))
+    ET.SubElement(entry, "link", rel="alternate", href=record_url, type="text/html")
+    ET.SubElement(entry, "category", term=record.collection, label=noun)
+    _text(entry, "summary", summary)
+
+
+def entry_id(change: Change, record_url: str) -> str:
+    """A stable id: the record's address for its addition, plus the correction's number.
+
+    Neither depends on the date, so re-dating a review does not make a new entry, and
+    two corrections on one day still get different ids.
+    """
+    if change.kind != "corrected":
+        return record_url
+    number = next(
+        (i for i, c in enumerate(change.record.corrections, 1)
+         if c.date == change.date and c.text == change.text),
+        0,
+    )  # fmt: skip
+    return f"{record_url}#correction-{number}"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = text
+    ET.SubElement(parent, tag).text = text
 
 
-def _timestamp(date: m.PartialDate) -> str:
+def timestamp(date: m.PartialDate) -> str:
+    """An RFC 3339 time for a date as precise as the content gives it (its first day)."""
     return date.earliest().isoformat() + "T00:00:00Z"
+
+
+def _serialise(root: ET.Element) -> bytes:
+    """UTF-8 XML. Elements carry no prefix: the root's xmlns puts them all in its namespace,
+    with no change to ElementTree's global namespace registry."""
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
 
 
 def render_sitemap(base_url: str, page_paths: list[str]) -> bytes:
     """sitemap.xml listing every public HTML page by its absolute address."""
-    ET.register_namespace("", SITEMAP)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path in sorted(page_paths):
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.absolute_url(base_url, path)
+    root = ET.Element("urlset", xmlns=SITEMAP)
+    for address in sorted(urls.absolute_url(base_url, path) for path in page_paths):
+        ET.SubElement(ET.SubElement(root, "url"), "loc").text = address
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return _serialise(root)
 
 
 def render_robots(base_url: str) -> bytes:
+    """robots.txt: everything may be crawled; the sitemap says where the pages are."""
     sitemap = urls.absolute_url(base_url, urls.PAGE_PATHS["sitemap"])
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()

@@ -1,0 +1,134 @@
+"""Each page's canonical address and schema.org data (JSON-LD), computed before templating."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from site_builder import models as m
+from site_builder import urls
+from site_builder.link import Site
+from site_builder.render.pages import PageContext, RecordPage
+from site_builder.render.site_pages import DataPage
+
+SCHEMA_ORG = "https://schema.org"
+# What kind of schema.org work each kind of source is; anything else is a CreativeWork.
+SOURCE_TYPES = {
+    "news": "NewsArticle",
+    "official_report": "Report",
+    "inspection_report": "Report",
+    "review_report": "Report",
+    "statistics": "Dataset",
+    "dataset": "Dataset",
+}
+
+
+def with_metadata(page: PageContext, site: Site) -> PageContext:
+    """The page with its canonical address and its JSON-LD (None where no type fits)."""
+    if page.template == "404.html":  # served at every missing address: no address of its own
+        return page
+    canonical = urls.absolute_url(site.settings.base_url, page.output_path)
+    return dataclasses.replace(
+        page, canonical_url=canonical, json_ld=json_ld(page, site, canonical)
+    )
+
+
+def json_ld(page: PageContext, site: Site, canonical: str) -> dict[str, Any] | None:
+    """The schema.org description of what the page is about."""
+    described: dict[str, Any] | None = None
+    if isinstance(page, RecordPage) and page.is_indexable:
+        described = _record_ld(page.record, site, canonical, page.description)
+    elif page.template == "home.html":
+        described = _website_ld(site, canonical)
+    elif isinstance(page, DataPage):
+        described = _dataset_ld(page, site, canonical)
+    return {"@context": SCHEMA_ORG, **described} if described else None
+
+
+def _record_ld(
+    record: m.Record, site: Site, canonical: str, description: str
+) -> dict[str, Any] | None:
+    if isinstance(record, m.Authority):
+        return _authority_ld(record, canonical)
+    if isinstance(record, m.Body):
+        return _drop_empty({
+            "@type": "Organization", "name": record.name, "url": canonical,
+            "description": description,
+            "foundingDate": _iso(record.active_from), "dissolutionDate": _iso(record.active_to),
+        })  # fmt: skip
+    if isinstance(record, m.Inspection):
+        authority = site.authorities[record.authority]
+        about = _authority_ld(authority, _url(site, authority))
+        return _drop_empty({
+            "@type": "Report", "name": record.title, "headline": record.title, "url": canonical,
+            "datePublished": record.date.iso,
+            "author": {"@type": "Organization", "name": record.judged_by},
+            "about": {k: about[k] for k in ("@type", "name", "url")},
+            "description": record.findings or description, "isBasedOn": record.url,
+        })  # fmt: skip
+    if isinstance(record, m.Source):
+        return _drop_empty({
+            "@type": SOURCE_TYPES.get(record.kind, "CreativeWork"), "name": record.title,
+            "headline": record.title, "url": record.url or canonical,
+            "mainEntityOfPage": canonical, "description": description,
+            "datePublished": record.published.iso,
+            "publisher": {"@type": "Organization", "name": record.publisher}
+            if record.publisher else None,
+            "sameAs": record.archived_url,
+        })  # fmt: skip
+    return None  # a case is a child's death or harm, and a free page is plain text
+
+
+def _authority_ld(authority: m.Authority, url: str) -> dict[str, Any]:
+    identifiers = [{"@type": "PropertyValue", "propertyID": "ONS GSS code",
+                    "value": authority.gss_code}]  # fmt: skip
+    if authority.dfe_code:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DfE local authority number",
+                            "value": authority.dfe_code})  # fmt: skip
+    return _drop_empty({
+        "@type": "GovernmentOrganization", "name": authority.name, "url": url,
+        "identifier": identifiers,
+        "address": {"@type": "PostalAddress", "addressRegion": authority.region,
+                    "addressCountry": "GB"},
+        "sameAs": authority.website,
+    })  # fmt: skip
+
+
+def _website_ld(site: Site, canonical: str) -> dict[str, Any]:
+    search = urls.absolute_url(site.settings.base_url, urls.PAGE_PATHS["search"])
+    return {
+        "@type": "WebSite", "name": site.settings.title, "url": canonical,
+        "description": site.settings.description,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": search + "?q={search_term_string}"},
+            "query-input": "required name=search_term_string",
+        },
+    }  # fmt: skip
+
+
+def _dataset_ld(page: DataPage, site: Site, canonical: str) -> dict[str, Any]:
+    base = site.settings.base_url
+    return _drop_empty({
+        "@type": "Dataset", "name": f"{site.settings.title}: open data", "url": canonical,
+        "description": f"{site.settings.description} {page.description}",
+        "license": page.licence, "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": site.settings.title, "url": base},
+        "distribution": [
+            {"@type": "DataDownload", "name": f"{f.title} ({f.output_path.rsplit('.', 1)[1]})",
+             "encodingFormat": f.media_type, "contentUrl": urls.absolute_url(base, f.output_path)}
+            for f in page.files
+        ],
+    })  # fmt: skip
+
+
+def _url(site: Site, record: m.Record) -> str:
+    return urls.absolute_url(site.settings.base_url, urls.record_path(record))
+
+
+def _iso(date: m.PartialDate | None) -> str | None:
+    return date.iso if date else None
+
+
+def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in mapping.items() if value not in (None, "", [])}

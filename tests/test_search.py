@@ -1,0 +1,212 @@
+"""Search: a static Pagefind index that finds councils, cases and judgements, and no draft."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MakeSite
+from helpers import MINIMAL, TEMPLATES, build
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from site_builder.render.search import render_search_index
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+# Served under a sub-folder, as on a project page: every address must be relative.
+MOUNT = "watch"
+# Words that only a draft, a record under embargo and a private note hold in the fixture.
+NEVER_OUTPUT = ("lanternfish", "orrery", "quillwort")
+WITHDRAWN_WORD = "palimpsest"  # only in a withdrawn record: its page stays, unsearchable
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The minimal fixture built and served on loopback under /watch/: (site URL, output)."""
+    root = tmp_path_factory.mktemp("served")
+    output = root / MOUNT
+    assert build(MINIMAL, output).status == 0
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{MOUNT}/", output
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Browser, served: tuple[str, Path]) -> Iterator[Page]:
+    """The search page, open for the whole module; it must log no error."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(served[0] + "search/")
+    yield page
+    page.close()
+    assert errors == []
+
+
+def found(page: Page, query: str) -> list[str]:
+    """The addresses Pagefind's own JavaScript API returns for a query, in the page."""
+    urls: list[str] = page.evaluate(
+        """async (query) => {
+            const pagefind = await import(new URL("../pagefind/pagefind.js", location.href));
+            const search = await pagefind.search(query);
+            const results = await Promise.all(search.results.map((r) => r.data()));
+            return results.map((r) => r.url);
+        }""",
+        query,
+    )
+    return urls
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Eastborough", "/authorities/eastborough/"),  # a council by its name
+        ("Northtown Metropolitan", "/authorities/northtown/"),
+        ("Marigold", "/cases/child-marigold/"),  # a case by its title
+        ("Wren", "/cases/child-marigold/"),  # and by another name it is known by
+        ("caseloads", "/inspections/eastborough-scrutiny-2019/"),  # a judgement by its findings
+        ("allocation referrals", "/inspections/eastborough-scrutiny-2019/"),
+    ],
+)
+def test_search_finds_councils_cases_and_judgements(
+    search_page: Page, query: str, expected: str
+) -> None:
+    # Pagefind adds the folder it is served from (its own address, less /pagefind/).
+    assert f"/{MOUNT}{expected}" in found(search_page, query)
+
+
+@pytest.mark.parametrize("word", [*NEVER_OUTPUT, WITHDRAWN_WORD])
+def test_search_never_finds_drafts_embargoed_withdrawn_records_or_private_notes(
+    search_page: Page, word: str
+) -> None:
+    assert found(search_page, word) == []
+
+
+def test_search_box_shows_results_linking_to_the_record_under_any_base_path(
+    browser: Browser, served: tuple[str, Path]
+) -> None:
+    page = browser.new_page()
+    page.goto(served[0] + "search/")
+    page.get_by_label("Words to find").fill("Marigold")
+    link = page.locator("#search-results a").first
+    link.wait_for()
+    assert link.get_attribute("href") == f"/{MOUNT}/cases/child-marigold/"
+    assert link.inner_text() == "Child Marigold"
+    page.close()
+
+
+def test_query_in_the_address_starts_a_search(browser: Browser, served: tuple[str, Path]) -> None:
+    page = browser.new_page()
+    page.goto(served[0] + "search/?q=Wren")
+    link = page.locator("#search-results a").first
+    link.wait_for()
+    assert link.get_attribute("href") == f"/{MOUNT}/cases/child-marigold/"
+    assert page.get_by_label("Words to find").input_value() == "Wren"
+    assert page.get_by_role("status").inner_text() == "1 result for “Wren”."
+    page.close()
+
+
+def test_without_javascript_the_search_page_says_so_and_links_the_councils(
+    browser: Browser, served: tuple[str, Path]
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served[0] + "search/")
+    note = page.locator("main p", has_text="Search needs JavaScript")
+    assert note.is_visible()
+    assert note.locator("a", has_text="list of councils").get_attribute("href") == "../authorities/"
+    context.close()
+
+
+def unpacked_bytes(output: Path) -> Iterator[tuple[str, bytes]]:
+    """Every output file's bytes; Pagefind's gzipped index files unpacked first."""
+    for path in sorted(output.rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            yield (
+                path.relative_to(output).as_posix(),
+                gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw,
+            )
+
+
+def test_no_output_byte_holds_a_draft_embargoed_record_or_private_note(
+    served: tuple[str, Path],
+) -> None:
+    for name, content in unpacked_bytes(served[1]):
+        for word in NEVER_OUTPUT:
+            assert word.encode() not in content.lower(), f"{word!r} in {name}"
+
+
+def test_index_holds_the_withdrawn_record_nowhere(served: tuple[str, Path]) -> None:
+    output = served[1]
+    assert WITHDRAWN_WORD in (output / "inspections/eastborough-withdrawn/index.html").read_text()
+    for name, content in unpacked_bytes(output / "pagefind"):
+        assert WITHDRAWN_WORD.encode() not in content.lower(), name
+
+
+def test_index_leaves_out_what_the_search_page_does_not_use(served: tuple[str, Path]) -> None:
+    bundle = {p.name for p in (served[1] / "pagefind").iterdir()}
+    assert {
+        "pagefind.js",
+        "pagefind-worker.js",
+        "pagefind-entry.json",
+        "wasm.en.pagefind",
+    } <= bundle
+    assert (
+        not {"pagefind-ui.js", "pagefind-component-ui.js", "pagefind-modular-ui.js", "playground"}
+        & bundle
+    )
+
+
+def test_index_of_the_same_pages_is_byte_for_byte_the_same() -> None:
+    pages = [(f"cases/c{n}/index.html", f"<main><h1>Case {n}</h1><p>Words {n}</p></main>".encode())
+             for n in range(30)]  # fmt: skip
+    assert render_search_index(pages) == render_search_index(reversed(pages))
+
+
+def test_search_page_loads_only_script_files_of_its_own(served: tuple[str, Path]) -> None:
+    html = (served[1] / "search/index.html").read_text()
+    assert html.count("<script") == 1
+    assert '<script src="../static/search.js" defer></script>' in html
+    assert "<script>" not in html and " on" + "click" not in html
+    assert (TEMPLATES / "static/search.js").is_file()
+
+
+def test_rebuilding_after_a_change_leaves_no_stale_index_file(make_site: MakeSite) -> None:
+    make_site()
+    assert build(Path("content"), Path("out")).status == 0
+    before = {p.name for p in Path("out/pagefind/fragment").iterdir()}
+    Path("content/cases/child-b.md").unlink()
+    assert build(Path("content"), Path("out")).status == 0
+    after = {p.name for p in Path("out/pagefind/fragment").iterdir()}
+    assert len(after) == len(before) - 1  # one fragment a page; pages citing it changed too
+    assert len(list(Path("out/pagefind").glob("*.pf_meta"))) == 1
