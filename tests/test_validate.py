@@ -201,4 +201,4 @@ def test_valid_fixture_checks_clean(make_site: MakeSite, capsys: pytest.CaptureF
     make_site()
     status, lines = check(capsys)
     assert status == 0
-    assert lines == ["13 records, no errors"]
+    assert lines == ["17 records, no errors"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder import markup, urls
+from site_builder import markup, reuse, urls
+from site_builder.cache import BodyCache, PageCache
 from site_builder.config import SiteConfig
-from site_builder.errors import ContentError, SourceLocation
+from site_builder.errors import ContentError
+from site_builder.history import History
 from site_builder.link import Site
-from site_builder.render import data, feeds
+from site_builder.pool import Progress
+from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render.templating import make_environment
@@ -18,25 +21,32 @@ Output = dict[str, bytes]
 
 
 def render_site(
-    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str], config: SiteConfig
+    site: Site,
+    scorecards: dict[str, Scorecard],
+    bodies: dict[str, str],
+    config: SiteConfig,
+    history: History | None = None,
+    cache: PageCache | None = None,
+    progress: Progress | None = None,
 ) -> Output:
-    """Return every file of the site, keyed by output path, in path order."""
+    """Return every file of the site, keyed by output path, in path order.
+
+    With a cache, a page made from the same things as last time is taken from the output
+    of the last build; the others are rendered in `config.jobs` processes."""
     data_files = render_data(site, scorecards)
     contexts = [
-        *p.record_pages(site, scorecards, bodies),
+        *p.record_pages(site, scorecards, bodies, history),
         *p.list_pages(site),
         *site_page_contexts(site, scorecards, bodies, data_files),
     ]
+    contexts = [meta.with_metadata(page, site) for page in contexts]
     env = make_environment(config.templates_dir)
-    output: Output = {
-        page.output_path: env.get_template(page.template)
-        .render(page=page, site=site.settings)
-        .encode("utf-8")
-        for page in contexts
-    }
+    output: Output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
     output.update(data_files)
-    output.update(render_feeds(site))
-    public_pages = [page.output_path for page in contexts if page.template != "404.html"]
+    output.update(feeds.render_feeds(site, sp.record_changes(site)))
+    searchable = [c.output_path for c in contexts if isinstance(c, p.RecordPage) and c.is_indexable]
+    output.update(search.render_search_index((path, output[path]) for path in searchable))
+    public_pages = [page.output_path for page in contexts if page.is_indexable]
     output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, public_pages)
     output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url)
     output.update(read_static(config.templates_dir / "static"))
@@ -53,17 +63,11 @@ def _known_paths(site: Site) -> frozenset[str]:
     return frozenset(paths)
 
 
-def render_bodies(site: Site) -> tuple[dict[str, str], list[ContentError]]:
+def render_bodies(
+    site: Site, cache: BodyCache | None = None, jobs: int = 1, progress: Progress | None = None
+) -> tuple[dict[str, str], list[ContentError]]:
     """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems."""
-    known_paths = _known_paths(site)
-    bodies: dict[str, str] = {}
-    errors: list[ContentError] = []
-    for record in site.records:
-        path = urls.record_path(record)
-        html, problems = markup.render_markdown(record.body, path, known_paths, record.body_line)
-        bodies[path] = html
-        errors.extend(ContentError(SourceLocation(record.path, x.line), x.message) for x in problems)
-    return bodies, errors
+    return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress)
 
 
 def site_page_contexts(
@@ -75,13 +79,18 @@ def site_page_contexts(
     pages = site.collections["pages"]
     title = site.settings.title
 
-    def page_body(slug: str) -> str:
-        return bodies[urls.collection_path("pages", slug)] if slug in pages else ""
+    def page_body(slug: str, at_path: str) -> str:
+        """A page record's body shown on another page: its site links made relative to it."""
+        if slug not in pages:
+            return ""
+        record = pages[slug]
+        html = markup.render_markdown(record.body, at_path, _known_paths(site), record.body_line)[0]
+        return p.with_top_heading(html, 2)
 
     paths = urls.PAGE_PATHS
     return [
         sp.HomePage(paths["home"], "home.html", title, site.settings.description, groups,
-                    tuple(changes[: sp.LATEST_CHANGES]), page_body("about")),
+                    tuple(changes[: sp.LATEST_CHANGES]), page_body("about", paths["home"])),
         sp.TimelinePage(paths["timeline"], "timeline.html", "Timeline",
                         "Every dated judgement, death and review in the record, oldest first.",
                         tuple(p.authority_timeline(site))),
@@ -89,7 +98,7 @@ def site_page_contexts(
                        "Councils of the same kind side by side.", groups),
         sp.TextPage(paths["methodology"], "methodology.html", "Methodology",
                     "How every scorecard figure is computed, and what it cannot tell you.",
-                    page_body("methodology"), pages.get("methodology")),
+                    page_body("methodology", paths["methodology"]), pages.get("methodology")),
         sp.CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
                            "Every correction made to the record, newest first.",
                            tuple(c for c in changes if c.kind == "corrected"),
@@ -107,17 +116,7 @@ def site_page_contexts(
 
 def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:
     """JSON and CSV of each collection and of the scorecards."""
-    files: Output = {}
-    for collection in data.DATA_COLLECTIONS:
-        rows = data.collection_rows(site, collection)
-        files[f"data/{collection}.json"] = data.to_json(rows)
-        files[f"data/{collection}.csv"] = data.to_csv(rows, data.csv_columns(collection))
-    cards = data.scorecard_rows(site, scorecards)
-    files["data/scorecards.json"] = data.to_json(cards)
-    files["data/scorecards.csv"] = data.to_csv(
-        data.scorecard_csv_rows(site, cards), data.SCORECARD_COLUMNS
-    )
-    return files
+    return data.render_open_data(site, scorecards)
 
 
 def data_file_list(site: Site, data_files: Output) -> tuple[sp.DataFile, ...]:
@@ -133,29 +132,6 @@ def data_file_list(site: Site, data_files: Output) -> tuple[sp.DataFile, ...]:
         title = p.COLLECTION_TITLES.get(name, "Scorecards")
         result.append(sp.DataFile(path, title, count, len(content), media))
     return tuple(result)
-
-
-def render_feeds(site: Site) -> Output:
-    """The site-wide feed and one per authority."""
-    changes = sp.record_changes(site)
-    files = {
-        urls.PAGE_PATHS["feed"]: feeds.render_feed(
-            site, changes, urls.PAGE_PATHS["feed"], site.settings.title
-        )
-    }
-    for slug, authority in site.authorities.items():
-        own = [c for c in changes if _concerns(c.record, slug)]
-        path = urls.authority_feed_path(slug)
-        files[path] = feeds.render_feed(site, own, path, f"{authority.name}: {site.settings.title}")
-    return files
-
-
-def _concerns(record: object, authority: str) -> bool:
-    if getattr(record, "slug", None) == authority and getattr(record, "collection", "") == "authorities":
-        return True
-    if getattr(record, "authority", None) == authority:
-        return True
-    return authority in getattr(record, "authorities", ())
 
 
 def read_static(folder: Path) -> Output:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from site_builder import models as m
 from site_builder import urls
+from site_builder.history import History, RecordChange
 from site_builder.link import Site
+from site_builder.render import charts, councils
 from site_builder.score import Scorecard
 
 KIND_ORDER = ("metropolitan_district", "london_borough", "unitary", "county")
@@ -35,6 +39,15 @@ class PageContext:
     template: str
     title: str
     description: str
+    # Set for every page by render.meta.with_metadata (keyword-only, so subclasses keep
+    # their positional fields): the page's absolute address and its schema.org data.
+    canonical_url: str = field(default="", kw_only=True)
+    json_ld: dict[str, object] | None = field(default=None, kw_only=True)
+
+    @property
+    def is_indexable(self) -> bool:
+        """Whether the sitemap, search engines and the site's own search list the page."""
+        return self.template != "404.html"
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,17 @@ class RecordPage(PageContext):
     scorecard: Scorecard | None = None
     authority: m.Authority | None = None
     timeline: tuple[TimelineEvent, ...] = ()
+    source_of: dict[str, m.Source] = field(default_factory=dict)  # every source it names
+    body_of: dict[str, m.Body] = field(default_factory=dict)  # every body it names
+    peers: tuple[councils.CouncilRow, ...] = ()  # an authority first, then its peers
+    neighbours: tuple[m.Authority, ...] = ()
+    chart: charts.GradeChart | None = None
+    history: RecordChange | None = None  # its last change in git, where there is one
+
+    @property
+    def is_indexable(self) -> bool:
+        """A withdrawn record keeps its address but is listed nowhere."""
+        return self.withdrawal is None
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,12 @@ class KindGroup:
     heading: str
     rows: tuple[tuple[m.Authority, Scorecard], ...]
 
+    @property
+    def table(self) -> councils.CouncilTable:
+        """The group as a table with a copy sorted by each indicator."""
+        rows = [councils.CouncilRow(a, card) for a, card in self.rows]
+        return councils.council_table(self.kind, self.heading, rows)
+
 
 @dataclass(frozen=True)
 class ListPage(PageContext):
@@ -77,7 +107,10 @@ class ListPage(PageContext):
 
 
 def record_pages(
-    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str]
+    site: Site,
+    scorecards: dict[str, Scorecard],
+    bodies: dict[str, str],
+    history: History | None = None,
 ) -> Iterator[PageContext]:
     """Yield the page of every record the site publishes."""
     for record in site.records:
@@ -88,7 +121,7 @@ def record_pages(
             title=record.label,
             description=_describe(record, site),
             record=record,
-            body_html=bodies[path],
+            body_html=with_top_heading(bodies[path], BODY_TOP_HEADING.get(record.collection, 2)),
             sources=tuple(site.get("sources", s) for s in record.sources),  # type: ignore[misc]
             withdrawal=record.corrections[-1] if record.is_withdrawn else None,
             related=_related(record, site),
@@ -97,7 +130,52 @@ def record_pages(
             timeline=tuple(authority_timeline(site, record.slug))
             if isinstance(record, m.Authority)
             else (),
+            source_of=_named(record, site, "sources"),  # type: ignore[arg-type]
+            body_of=_named(record, site, "bodies"),  # type: ignore[arg-type]
+            **_authority_views(record, site, scorecards)._asdict(),
+            history=(history or {}).get(record.source_path),
         )
+
+
+def _named(record: m.Record, site: Site, collection: str) -> dict[str, m.Record]:
+    """The records of a collection that a record refers to, by slug."""
+    slugs = {ref.slug for ref in record.references if ref.collection == collection}
+    slugs |= set(record.sources) if collection == "sources" else set()
+    return {slug: site.get(collection, slug) for slug in sorted(slugs)}
+
+
+class AuthorityViews(NamedTuple):
+    """What only an authority's page shows: its peers, statistical neighbours and chart."""
+
+    peers: tuple[councils.CouncilRow, ...] = ()
+    neighbours: tuple[m.Authority, ...] = ()
+    chart: charts.GradeChart | None = None
+
+
+def _authority_views(record: m.Record, site: Site, scorecards: dict[str, Scorecard]) -> AuthorityViews:
+    if not isinstance(record, m.Authority):
+        return AuthorityViews()
+    return AuthorityViews(
+        peers=councils.peer_rows(record, scorecards, site.authorities),
+        neighbours=tuple(site.authorities[s] for s in record.statistical_neighbours),
+        chart=charts.grade_chart(record.name, scorecards[record.slug]),
+    )
+
+
+# A body's headings start one level below the page's own h2 where the template puts the
+# body under a heading of its own ("The record", "What happened").
+BODY_TOP_HEADING = {"authorities": 3, "cases": 3}
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def with_top_heading(html: str, top: int) -> str:
+    """Sanitised body HTML with its headings moved so the highest is h{top}; no level is skipped
+    from the page's headings. (Headings carry no attributes after sanitising.)"""
+    levels = [int(level) for _, level in _HEADING_TAG.findall(html)]
+    if not levels:
+        return html
+    shift = top - min(levels)
+    return _HEADING_TAG.sub(lambda x: f"<{x.group(1)}h{min(6, int(x.group(2)) + shift)}>", html)
 
 
 _SINGULAR = {
@@ -171,15 +249,12 @@ def _describe(record: m.Record, site: Site) -> str:
 def authority_timeline(site: Site, slug: str | None = None) -> Iterator[TimelineEvent]:
     """Dated events, oldest first: judgements, deaths and reviews (one council or all)."""
     events: list[TimelineEvent] = []
-    for inspection in site.listed("inspections"):
+    for inspection in _listed_of(site, "inspections", site.inspections_of, slug):
         assert isinstance(inspection, m.Inspection)
-        if slug is None or inspection.authority == slug:
-            authority = site.authorities[inspection.authority]
-            events.append(TimelineEvent(inspection.date, inspection.title, inspection, authority))
-    for case in site.listed("cases"):
+        authority = site.authorities[inspection.authority]
+        events.append(TimelineEvent(inspection.date, inspection.title, inspection, authority))
+    for case in _listed_of(site, "cases", site.cases_of, slug):
         assert isinstance(case, m.Case)
-        if slug is not None and case.authority != slug:
-            continue
         authority = site.authorities[case.authority]
         if case.date:
             verb = "died" if case.harm == "died" else "was seriously harmed"
@@ -189,6 +264,16 @@ def authority_timeline(site: Site, slug: str | None = None) -> Iterator[Timeline
                 text = f"{case.title}: {_REVIEW_WORDS.get(review.kind, 'review')} published"
                 events.append(TimelineEvent(review.published, text, case, authority))
     yield from sorted(events, key=lambda e: (e.date.earliest(), e.date.latest(), e.text))
+
+
+def _listed_of(
+    site: Site, collection: str, backlinks: Mapping[str, tuple[m.Record, ...]], slug: str | None
+) -> list[m.Record]:
+    """Listed records of a collection, of one council (from its backlinks: a scan of every
+    record per council would be quadratic) or of all; in slug order either way."""
+    if slug is None:
+        return site.listed(collection)
+    return sorted(backlinks.get(slug, ()), key=lambda record: record.slug)
 
 
 _REVIEW_WORDS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from site_builder import models as m
@@ -29,6 +29,17 @@ class HomePage(PageContext):
     groups: tuple[KindGroup, ...]
     changes: tuple[Change, ...]
     about_html: str
+
+    @property
+    def about_intro(self) -> str:
+        """The about page's opening, before its first heading: shown above the councils."""
+        return self.about_html.partition("<h2>")[0]
+
+    @property
+    def about_rest(self) -> str:
+        """The about page's sections, shown below the councils."""
+        _head, mark, rest = self.about_html.partition("<h2>")
+        return mark + rest
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,20 @@ class DataFile:
     records: int
     size: int
     media_type: str
+
+    @property
+    def name(self) -> str:
+        """The file's own name: authorities.csv."""
+        return self.output_path.rsplit("/", 1)[-1]
+
+    @property
+    def collection(self) -> str:
+        """What the file holds: a collection's name, or scorecards."""
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def format(self) -> str:
+        return "JSON" if self.media_type == "application/json" else "CSV"
 
 
 @dataclass(frozen=True)
@@ -124,14 +149,27 @@ def dictionary_docs() -> tuple[CollectionDoc, ...]:
     for name, schema in load_schemas().items():
         required = set(schema.get("required", []))
         fields = tuple(
-            _field_doc(schema, key, node, key in required)
+            doc
             for key, node in sorted(
                 schema["properties"].items(), key=lambda item: (item[0] not in required, item[0])
             )
+            for doc in _field_docs(schema, key, node, key in required)
         )
         path = "content/site.yaml" if name == "site" else f"content/{name}/"
         docs.append(CollectionDoc(name, f"{schema['title']} ({path})", fields))
     return tuple(docs)
+
+
+def _field_docs(
+    schema: dict[str, Any], key: str, node: dict[str, Any], required: bool
+) -> list[FieldDoc]:
+    """A field and, for a list of entries, each field of an entry, named like `reviews[].kind`."""
+    item = deref(schema, deref(schema, node).get("items", {}))
+    in_entry = set(item.get("required", []))
+    return [_field_doc(schema, key, node, required)] + [
+        replace(_field_doc(schema, sub, sub_node, sub in in_entry), name=f"{key}[].{sub}")
+        for sub, sub_node in item.get("properties", {}).items()
+    ]
 
 
 def _field_doc(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool) -> FieldDoc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.globals["url_for"] = url_for
     env.filters["grade_label"] = grade_label
     env.filters["label"] = label
+    env.filters["record_kind"] = record_kind
+    env.filters["figure"] = figure
+    env.filters["review_kind"] = review_kind
     return env
 
 
@@ -38,9 +42,10 @@ def url_for(context: jinja2.runtime.Context, target: Any, fragment: str = "") ->
     else:
         to_path = str(target)
     if page.output_path == urls.PAGE_PATHS["not_found"]:
-        return urls.absolute_url(context["site"].base_url, to_path) + (
-            f"#{fragment}" if fragment else ""
-        )
+        # Served at any depth: a path from the host's root, under base_url's own path, so the
+        # page also works on a preview or test host.
+        path = urllib.parse.urlsplit(urls.absolute_url(context["site"].base_url, to_path)).path
+        return path + (f"#{fragment}" if fragment else "")
     return urls.relative_url(page.output_path, to_path, fragment)
 
 
@@ -52,6 +57,57 @@ def grade_label(grade: m.Grade | str | None) -> str:
     return value.replace("_", " ").capitalize()
 
 
+# Contract words whose plain spelling out would garble an acronym or read badly.
+LABELS = {
+    "lscb": "Local Safeguarding Children Board",
+    "safeguarding_partnership": "Safeguarding partnership",
+    "national_panel": "National panel",
+    "scr_evaluation": "Evaluation of a serious case review",
+    "scr": "Serious case review",
+    "scr_rereview": "Second serious case review",
+    "cspr": "Child safeguarding practice review",
+    "rerun_ordered": "Re-run ordered",
+}
+
+
 def label(value: str) -> str:
     """A contract word such as metropolitan_district as page copy: 'Metropolitan district'."""
-    return value.replace("_", " ").capitalize()
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+RECORD_KINDS = {
+    "authorities": "Council",
+    "bodies": "Safeguarding board",
+    "cases": "Case",
+    "inspections": "Judgement",
+    "sources": "Source",
+    "pages": "Page",
+}
+
+
+def record_kind(record: m.Record) -> str:
+    """What a record is, in page copy: 'Case', 'Council', 'Judgement'."""
+    return RECORD_KINDS.get(record.collection, "Record")
+
+
+def figure(value: float | None) -> str:
+    """A count or median as page copy: '1,200', '197.5'; a dash when there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+REVIEW_KINDS = {
+    "scr": "Serious case review",
+    "scr_rereview": "Second serious case review",
+    "cspr": "Child safeguarding practice review",
+    "national_review": "National review",
+    "other": "Other review",
+}
+
+
+def review_kind(kind: str) -> str:
+    """A review's kind as page copy: scr -> 'Serious case review'."""
+    return REVIEW_KINDS.get(kind, label(kind))

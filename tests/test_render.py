@@ -1,0 +1,381 @@
+"""Rendered pages: the scorecard as figures and chart, case notes first, links both ways."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, TEMPLATES
+
+from site_builder import urls
+from site_builder.cli import main
+from site_builder.render import charts
+from site_builder.render.pages import with_top_heading
+
+RECORD_FOLDERS = ("authorities", "bodies", "cases", "inspections", "pages")
+
+
+# --- reading pages ---------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: links, ids, tables, and text in order."""
+
+    def __init__(self, output_path: str, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.output_path = output_path
+        self.html = html
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.tables: dict[str, list[list[str]]] = {}  # caption -> rows of cell texts
+        self._table: list[list[str]] | None = None
+        self._caption: list[str] | None = None
+        self._cell: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, values))
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "href" in values:
+            self.links.append(values["href"])
+        if tag == "table":
+            self._table = []
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("th", "td") and self._table is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption" and self._caption is not None and self._table is not None:
+            self.caption = " ".join("".join(self._caption).split())
+            self._caption = None
+        elif tag in ("th", "td") and self._cell is not None and self._table is not None:
+            self._table[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table" and self._table is not None:
+            self.tables[getattr(self, "caption", "")] = self._table
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._caption is not None:
+            self._caption.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def targets(self) -> set[str]:
+        """The output paths of the site pages this page links to (fragments dropped)."""
+        found = set()
+        for href in self.links:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("#"):
+                continue
+            path = urls.site_path_of_url(href.split("#")[0], self.output_path)
+            if path:
+                found.add(path)
+        return found
+
+    def row(self, caption: str, heading: str) -> str:
+        """The text of the cell after a row heading, in the table with the given caption."""
+        for cells in self.tables[caption]:
+            if cells and cells[0] == heading:
+                return cells[1]
+        raise AssertionError(f"no row {heading!r} in table {caption!r}: {self.tables[caption]}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("render") / "out"
+    argv = ["build", "--content", str(MINIMAL), "--templates", str(TEMPLATES), "--output", str(out)]
+    assert main(argv) == 0
+    return out
+
+
+def page(site: Path, output_path: str) -> Page:
+    return Page(output_path, (site / output_path).read_text(encoding="utf-8"))
+
+
+def record_pages(site: Path, folder: str) -> Iterator[Page]:
+    for path in sorted((site / folder).glob("*/index.html")):
+        yield page(site, path.relative_to(site).as_posix())
+
+
+def is_withdrawn(p: Page) -> bool:
+    return 'class="notice withdrawn"' in p.html
+
+
+# --- the council page ------------------------------------------------------------------------
+
+SCORECARD = "Scorecard of Northtown Metropolitan Borough Council"
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("Serious case reviews evaluated", "4"),
+        ("Of which judged inadequate", "3"),
+        ("Latest graded inspection", "Requires improvement 15 June 2021"),
+        ("Against the graded inspection before", "Better (before: Inadequate, May 2018)"),
+        ("Children who died", "1"),
+        ("Children seriously harmed", "1"),
+        ("Reviews of these cases", "3"),
+        ("Reviews pending", "1"),
+        ("Reviews ordered to be re-run", "1"),
+        ("Median days from commissioning to publication", "198"),
+        ("Government interventions", "1 Improvement notice for Northtown"),
+    ],
+)
+def test_council_page_shows_each_scorecard_figure(site: Path, heading: str, expected: str) -> None:
+    northtown = page(site, "authorities/northtown/index.html")
+    assert northtown.row(SCORECARD, heading) == expected
+
+
+def test_latest_inspection_and_interventions_in_the_scorecard_link_to_their_records(
+    site: Path,
+) -> None:
+    northtown = page(site, "authorities/northtown/index.html")
+    scorecard = northtown.html.split('<table class="scorecard">')[1].split("</table>")[0]
+    assert 'href="../../inspections/northtown-2021/"' in scorecard
+    assert 'href="../../inspections/northtown-2018/"' in scorecard  # the one before
+    assert 'href="../../inspections/northtown-notice/"' in scorecard
+
+
+def test_council_chart_is_an_inline_svg_with_a_title_a_description_and_a_data_table(
+    site: Path,
+) -> None:
+    northtown = page(site, "authorities/northtown/index.html")
+    svg = next(attrs for tag, attrs in northtown.tags if tag == "svg")
+    assert svg["role"] == "img"
+    title_id, desc_id = svg["aria-labelledby"].split()
+    assert {title_id, desc_id} <= northtown.ids
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", northtown.html, re.DOTALL)
+    assert desc is not None
+    assert desc.group(1) == (
+        "Inspection judgements: requires improvement 1, inadequate 1. "
+        "Serious case review evaluations: adequate 1, inadequate 3."
+    )
+    table = northtown.tables["The chart’s figures"]
+    assert table[0] == ["Grade", "Inspections", "SCR evaluations"]
+    assert ["Inadequate", "1", "3"] in table and ["Adequate", "0", "1"] in table
+    assert not re.search(r"<script\b[^>]*\bsrc=", northtown.html)  # the chart needs no JavaScript
+
+
+def test_bars_are_as_long_as_their_counts(site: Path) -> None:
+    northtown = page(site, "authorities/northtown/index.html")
+    widths = [int(attrs["width"]) for tag, attrs in northtown.tags if tag == "rect"]
+    # inspections: requires improvement 1, inadequate 1; SCR evaluations: adequate 1, inadequate 3
+    one, three = round(charts.BAR_SPACE / 3), charts.BAR_SPACE
+    assert widths == [one, one, one, three]
+
+
+def test_council_page_sets_its_peers_of_the_same_kind_beside_it(site: Path) -> None:
+    northtown = page(site, "authorities/northtown/index.html")
+    peers = northtown.tables[
+        "Northtown Metropolitan Borough Council and other metropolitan district councils"
+    ]
+    names = [row[0] for row in peers[1:]]
+    assert names == [
+        "Northtown Metropolitan Borough Council (this council)",
+        "Southtown Metropolitan Borough Council",
+    ]
+    assert "authorities/southtown/index.html" in northtown.targets()
+    westshire = page(site, "authorities/westshire/index.html")
+    assert "No other county council is in the record yet." in westshire.html
+
+
+def test_council_page_links_its_cases_boards_inspections_and_they_link_back(site: Path) -> None:
+    northtown = page(site, "authorities/northtown/index.html")
+    linked = northtown.targets()
+    for path in (
+        "cases/child-a/index.html",
+        "cases/child-b/index.html",
+        "bodies/northtown-scb/index.html",
+        "inspections/northtown-2018/index.html",
+        "inspections/northtown-2021/index.html",
+        "inspections/northtown-notice/index.html",
+        "inspections/northtown-scr-evaluations/index.html",
+    ):
+        assert path in linked
+        assert "authorities/northtown/index.html" in page(site, path).targets(), path
+
+
+@pytest.mark.parametrize("folder", ["cases", "inspections"])
+def test_every_case_and_inspection_is_linked_from_its_council_page(site: Path, folder: str) -> None:
+    for record in record_pages(site, folder):
+        if is_withdrawn(record):
+            continue
+        councils = {
+            t
+            for t in record.targets()
+            if t.startswith("authorities/") and t != "authorities/index.html"
+        }
+        assert councils, record.output_path
+        for council in councils:
+            assert record.output_path in page(site, council).targets(), (
+                council,
+                record.output_path,
+            )
+
+
+def test_board_and_case_link_each_other_through_its_reviews(site: Path) -> None:
+    case = page(site, "cases/child-a/index.html")
+    board = page(site, "bodies/northtown-scb/index.html")
+    assert "bodies/northtown-scb/index.html" in case.targets()
+    assert case.row("Reviews of the case of Child A", "Serious case review").startswith(
+        "Northtown Safeguarding Children Board"
+    )
+    assert "cases/child-a/index.html" in board.targets()
+
+
+def test_inspection_and_the_cases_it_judged_link_each_other(site: Path) -> None:
+    evaluation = page(site, "inspections/northtown-scr-evaluations/index.html")
+    assert "cases/child-a/index.html" in evaluation.targets()
+    assert (
+        "inspections/northtown-scr-evaluations/index.html"
+        in page(site, "cases/child-a/index.html").targets()
+    )
+    assert "not the council’s practice" in evaluation.html
+
+
+# --- sources, both ways ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", RECORD_FOLDERS)
+def test_every_record_page_links_its_sources_and_each_source_links_back(
+    site: Path, folder: str
+) -> None:
+    for record in record_pages(site, folder):
+        sources = {
+            t for t in record.targets() if t.startswith("sources/") and t != "sources/index.html"
+        }
+        if folder != "pages":
+            assert sources, f"{record.output_path} cites no source page"
+        for source in sources:
+            if not is_withdrawn(record):
+                assert record.output_path in page(site, source).targets(), (
+                    source,
+                    record.output_path,
+                )
+
+
+def test_citation_names_title_publisher_date_and_links_the_original(site: Path) -> None:
+    case = page(site, "cases/child-a/index.html")
+    citations = case.html.split('<section class="sources"')[1].split("</section>")[0]
+    assert (
+        'A report about Northtown</a>, Fixture News, <time datetime="2021-07-01">1 July 2021</time>'
+        in citations
+    )
+    assert 'href="https://news.example/report-a" rel="external"' in citations
+    assert 'href="../../sources/report-a/"' in citations
+
+
+# --- the case page ---------------------------------------------------------------------------
+
+
+def test_case_page_shows_the_content_note_and_support_before_anything_else(site: Path) -> None:
+    case = page(site, "cases/child-a/index.html")
+    main_part = case.html.split('<main id="main"')[1]
+    note = main_part.index("This page describes the death of a young child.")
+    support = main_part.index("If you are affected, call Childline on 0800 1111.")
+    h1 = main_part.index("<h1>")
+    assert note < support < h1
+    first_element = re.search(r"<(?!/)(\w+)[^>]*>", main_part.split(">", 1)[1])
+    assert first_element is not None and 'class="notices"' in first_element.group(0)
+
+
+def test_case_page_without_a_content_note_still_shows_support_first(site: Path) -> None:
+    case = page(site, "cases/child-b/index.html")
+    main_part = case.html.split('<main id="main"')[1]
+    assert main_part.index("Childline") < main_part.index("<h1>")
+
+
+def test_no_page_shows_any_image(site: Path) -> None:
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"<(img|picture|image)\b", html, re.IGNORECASE), path
+
+
+# --- the home page and its sortable tables ---------------------------------------------------
+
+
+def test_home_groups_councils_by_kind_and_each_heading_sorts_its_table(site: Path) -> None:
+    home = page(site, "index.html")
+    for heading in ("Metropolitan districts", "Unitary authorities", "County councils"):
+        assert f">{heading}</h3>" in home.html
+    fragments = {href[1:] for href in home.links if href.startswith("#metropolitan-district-by-")}
+    assert len(fragments) == 8  # one per column
+    assert fragments <= home.ids
+
+
+def test_sorted_copies_put_councils_in_each_indicator_order(site: Path) -> None:
+    home = page(site, "index.html")
+
+    def order(view_id: str) -> list[str]:
+        block = home.html.split(f'id="{view_id}"')[1].split("</table>")[0]
+        return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', block)
+
+    by_name = ["Northtown Metropolitan Borough Council", "Southtown Metropolitan Borough Council"]
+    assert order("metropolitan-district-by-name") == by_name
+    assert order("metropolitan-district-by-died") == by_name  # 1 death before 0
+    assert order("metropolitan-district-by-latest-inspection")[0].startswith("Northtown")
+    # the default copy comes last, so CSS can hide it when another copy is the :target
+    views = re.findall(
+        r'class="sort-view( default)?" id="metropolitan-district-by-([\w-]+)"', home.html
+    )
+    assert views[-1] == (" default", "name") and len(views) == 8
+
+
+def test_the_sorted_column_says_so_to_assistive_technology(site: Path) -> None:
+    home = page(site, "index.html")
+    block = home.html.split('id="metropolitan-district-by-died"')[1].split("</table>")[0]
+    sorted_headings = re.findall(
+        r'<th scope="col" aria-sort="(\w+)"[^>]*><a[^>]*>([^<]+)</a>', block
+    )
+    assert sorted_headings == [("descending", "Children who died")]
+
+
+# --- pages in general ------------------------------------------------------------------------
+
+
+def test_no_inline_script_handler_or_javascript_url_in_any_page(site: Path) -> None:
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        # Scripts are files; a JSON-LD data block is not run, so a strict CSP allows it.
+        assert not re.search(
+            r"<script(?![^>]*\b(src=|type=\"application/ld\+json\"))[^>]*>", html
+        ), path
+        assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE), path
+        assert "javascript:" not in html.lower(), path
+        assert not re.search(r"\sstyle\s*=", html, re.IGNORECASE), path
+
+
+def test_not_found_page_links_from_the_root_of_base_url(site: Path) -> None:
+    not_found = page(site, "404.html")
+    assert 'href="/static/site.css"' in not_found.html
+    assert all(href.startswith(("/", "#", "https:")) for href in not_found.links)
+
+
+def test_each_page_marks_its_own_item_in_the_main_menu(site: Path) -> None:
+    timeline = page(site, "timeline/index.html")
+    assert '<a href="./" aria-current="page">Timeline</a>' in timeline.html
+
+
+@pytest.mark.parametrize(
+    ("html", "top", "expected"),
+    [
+        ("<h3>A</h3><h4>B</h4>", 2, "<h2>A</h2><h3>B</h3>"),
+        ("<h2>A</h2><p>x</p>", 3, "<h3>A</h3><p>x</p>"),
+        ("<p>no headings</p>", 2, "<p>no headings</p>"),
+        ("<h5>A</h5><h6>B</h6>", 2, "<h2>A</h2><h3>B</h3>"),
+    ],
+)
+def test_body_headings_start_right_below_the_page_headings(
+    html: str, top: int, expected: str
+) -> None:
+    assert with_top_heading(html, top) == expected

@@ -1,0 +1,189 @@
+"""Real clients on real builds: every page of the default site and of the fixture site is valid
+HTML (Nu Html Checker), has no axe-core violation in headless Chromium, and links only to
+files that exist. Nothing is sampled and nothing is skipped: a missing tool is an error, and
+`bash tests/setup-browser.sh` (run by `make test`) installs the tools."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitecheck
+import yaml
+from conftest import MINIMAL, REPO, TEMPLATES
+
+from site_builder.cli import main
+
+DEFAULT_CONTENT = REPO / "content"
+AXE_WORKERS = int(os.environ.get("AXE_WORKERS", str(min(4, os.cpu_count() or 1))))  # browsers
+BUILD_DATE = "1763769600"  # 2025-11-22, as in the other tests
+
+
+def build(content: Path, output: Path) -> Path:
+    """Build a site into output and return it; the build must succeed."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = BUILD_DATE
+    try:
+        code = main(["build", "--content", str(content), "--templates", str(TEMPLATES),
+                     "--output", str(output)])  # fmt: skip
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    assert code == 0, f"building {content} failed"
+    return output
+
+
+def base_url(content: Path) -> str:
+    settings = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    return str(settings["base_url"])
+
+
+@pytest.fixture(scope="module", params=["default", "fixture"])
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
+    """The default site (content/) and the fixture site, each built once, with its base URL."""
+    content = DEFAULT_CONTENT if request.param == "default" else MINIMAL
+    output = build(content, tmp_path_factory.mktemp(f"quality-{request.param}") / "site")
+    return output, base_url(content)
+
+
+def run_axe_on_every_page(site: Path) -> tuple[list[str], int, float]:
+    """axe-core on every page, split over a few browsers; problems, pages, seconds."""
+    pages = sitecheck.html_pages(site)
+    chunks = [pages[i::AXE_WORKERS] for i in range(AXE_WORKERS) if pages[i::AXE_WORKERS]]
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        results = list(pool.map(lambda chunk: sitecheck.run_axe(site, chunk), chunks))
+    return sorted(p for found in results for p in found), len(pages), time.monotonic() - start
+
+
+def test_every_page_is_valid_html(built: tuple[Path, str]) -> None:
+    site, _ = built
+    assert sitecheck.html_pages(site)
+    assert sitecheck.validate_html(site) == []
+
+
+def test_every_internal_link_and_asset_resolves(built: tuple[Path, str]) -> None:
+    site, url = built
+    assert sitecheck.check_links(site, url) == []
+
+
+def test_no_page_has_an_axe_violation(
+    built: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, _ = built
+    problems, pages, seconds = run_axe_on_every_page(site)
+    with capsys.disabled():
+        print(f"\naxe-core: {pages} pages of {site.parent.name} in {seconds:.1f} s")
+    assert pages > 0
+    assert problems == []
+
+
+# --- in the browser: phone width, and sorting with and without JavaScript -----------------
+
+
+@contextlib.contextmanager
+def browser_on(site: Path, **context_options: Any) -> Iterator[tuple[Any, str]]:
+    """A page of headless Chromium (Debian's) and the origin that serves the site."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        raise sitecheck.ToolMissingError(
+            f"Chromium not found at {chromium}; {sitecheck.SETUP_HINT}"
+        )
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=sitecheck.CHROMIUM_ARGS)
+            try:
+                page = browser.new_context(**context_options).new_page()
+                yield page, f"http://127.0.0.1:{server.server_address[1]}"
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_no_page_is_wider_than_a_360px_phone(built: tuple[Path, str]) -> None:
+    site, _ = built
+    too_wide = []
+    with browser_on(site, viewport={"width": 360, "height": 740}) as (page, origin):
+        for rel in sitecheck.html_pages(site):
+            page.goto(f"{origin}/{rel}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                too_wide.append(f"{rel}: {width} px")
+    assert too_wide == []
+
+
+SORT_LINKS = ".kind-group:first-of-type .sort-view.default th a.sort"
+
+
+def test_each_column_heading_sorts_the_councils_without_javascript(built: tuple[Path, str]) -> None:
+    site, _ = built
+    with browser_on(site, java_script_enabled=False) as (page, origin):
+        page.goto(f"{origin}/index.html")
+        hrefs = page.eval_on_selector_all(
+            SORT_LINKS, "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert len(hrefs) == 8
+        group = page.locator(".kind-group").first
+        for href in hrefs:
+            page.goto(f"{origin}/index.html{href}")
+            shown = group.locator(".sort-view:visible")
+            assert shown.count() == 1, href
+            assert shown.get_attribute("id") == href[1:]
+            assert shown.locator("th[aria-sort]").count() == 1
+
+
+def test_sorted_views_pass_axe_and_the_script_reverses_a_sorted_column(
+    built: tuple[Path, str],
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    site, _ = built
+    with browser_on(site) as (page, origin):
+        page.goto(f"{origin}/index.html")
+        page.evaluate(Axe().axe_script)  # once: choosing a column only changes the fragment
+        hrefs = page.eval_on_selector_all(
+            SORT_LINKS, "links => links.map(a => a.getAttribute('href'))"
+        )
+        for href in hrefs:
+            page.evaluate("fragment => { location.hash = fragment; }", href)
+            assert page.locator(href).is_visible(), href
+            found = page.evaluate(
+                "view => axe.run(view, {resultTypes: ['violations']})"
+                ".then(r => r.violations.map(v => v.id + ': ' + v.help))",
+                href,
+            )
+            assert found == [], href
+        view = page.locator(hrefs[-1])  # the last column: interventions, most first
+        page.evaluate("fragment => { location.hash = fragment; }", hrefs[-1])
+        heading = view.locator("th[aria-sort]")
+        before = view.locator("tbody th").all_inner_texts()
+        assert heading.get_attribute("aria-sort") == "descending"
+        heading.locator("a").click()
+        assert heading.get_attribute("aria-sort") == "ascending"
+        assert view.locator("tbody th").all_inner_texts() == before[::-1]
+        assert "(reversed)" in view.locator("caption").inner_text()
