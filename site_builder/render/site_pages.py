@@ -128,10 +128,24 @@ def record_changes(site: Site) -> list[Change]:
             changes.append(Change(added, "added", record, record.label))
         for correction in record.corrections:
             changes.append(Change(correction.date, "corrected", record, correction.text))
-    return sorted(
-        changes,
-        key=lambda c: (c.date.latest(), c.date.earliest(), c.kind, c.record.collection, c.record.slug),
-        reverse=True,
+    return sorted(changes, key=_newest_first)
+
+
+_COLLECTION_WEIGHT = {"inspections": 0, "cases": 1, "authorities": 2, "bodies": 3, "pages": 4}
+
+
+def _newest_first(change: Change) -> tuple[int, int, int, int, int, str]:
+    """Newest change first; on one date, corrections, then judgements and cases before
+    sources, each newest by its own date, so the list leads with what readers look for."""
+    own = getattr(change.record, "date", None) or getattr(change.record, "published", None)
+    own_ordinal = own.latest().toordinal() if isinstance(own, m.PartialDate) else 0
+    return (
+        -change.date.latest().toordinal(),
+        -change.date.earliest().toordinal(),
+        0 if change.kind == "corrected" else 1,
+        _COLLECTION_WEIGHT.get(change.record.collection, 5),
+        -own_ordinal,
+        change.record.slug,
     )
 
 
