@@ -51,26 +51,54 @@ class Loaded:
     known_slugs: dict[str, frozenset[str]]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The record files of a content folder, in sorted order, and what is wrong with the set."""
+
+    paths: list[Path]
+    entry_errors: list[ContentError]  # stray entries and bad file names
+    set_errors: list[ContentError]  # slug clashes and a missing site.yaml
+    known_slugs: dict[str, frozenset[str]]
+
+
 def load_content(content_dir: Path) -> Loaded:
     """Read site.yaml and every collection file, collecting every problem."""
+    listing = list_content(content_dir)
+    errors: list[ContentError] = list(listing.entry_errors)
+    records: list[RawRecord] = []
+    for path in listing.paths:
+        loaded = read_record(path, content_dir)
+        if isinstance(loaded, ContentError):
+            errors.append(loaded)
+        else:
+            records.append(loaded)
+    return Loaded(records, [*errors, *listing.set_errors], listing.known_slugs)
+
+
+def list_content(content_dir: Path) -> Listing:
+    """Find the record files of a content folder without reading them."""
     if not content_dir.is_dir():
         raise BuildFailed([ContentError(SourceLocation(content_dir), "no content folder here")])
     errors: list[ContentError] = []
-    records: list[RawRecord] = []
     paths = _list_content_files(content_dir, errors)
-    for path in paths:
-        try:
-            records.append(load_file(path, content_dir))
-        except _FileProblem as problem:
-            errors.append(ContentError(SourceLocation(path, problem.line), problem.message))
-    errors.extend(_find_slug_clashes(paths))
+    set_errors = _find_slug_clashes(paths)
     if not any(path.parent == content_dir for path in paths):
-        errors.append(ContentError(SourceLocation(content_dir / SITE_FILE), "site.yaml is missing"))
+        set_errors.append(
+            ContentError(SourceLocation(content_dir / SITE_FILE), "site.yaml is missing")
+        )
     known = {
         name: frozenset(p.stem for p in paths if p.parent.name == name and p.parent != content_dir)
         for name in COLLECTIONS
     }
-    return Loaded(records, errors, known)
+    return Listing(paths, errors, set_errors, known)
+
+
+def read_record(path: Path, content_dir: Path, raw: bytes | None = None) -> RawRecord | ContentError:
+    """One record file (from `raw` when its bytes are already read), or its problem."""
+    try:
+        return load_file(path, content_dir, raw)
+    except _FileProblem as problem:
+        return ContentError(SourceLocation(path, problem.line), problem.message)
 
 
 def _list_content_files(content_dir: Path, errors: list[ContentError]) -> list[Path]:
@@ -84,7 +112,7 @@ def _list_content_files(content_dir: Path, errors: list[ContentError]) -> list[P
             files.append(entry)
         elif entry.is_dir() and entry.name in COLLECTIONS:
             files.extend(_list_collection(entry, errors))
-        elif entry.name not in {".gitkeep", "README.md"}:
+        elif entry.name not in {".gitkeep", "README.md"} and not is_editor_junk(entry.name):
             errors.append(ContentError(where, _stray_entry_message(entry)))
     return files
 
@@ -96,11 +124,21 @@ def _stray_entry_message(entry: Path) -> str:
     return f"'{entry.name}' is not a collection folder or site.yaml{hint}; expected one of {allowed}"
 
 
+_EDITOR_JUNK = re.compile(r"^(\..*\.sw[a-p]|\.#.*|.*~|\.DS_Store|#.*#)$")
+
+
+def is_editor_junk(name: str) -> bool:
+    """Files editors leave while a record is open (vim, emacs, macOS): skipped, never read.
+
+    Every other hidden or stray file is an error, so nothing is published by accident."""
+    return bool(_EDITOR_JUNK.match(name))
+
+
 def _list_collection(folder: Path, errors: list[ContentError]) -> list[Path]:
     files: list[Path] = []
     for entry in sorted(folder.iterdir()):
         where = SourceLocation(entry)
-        if entry.name == ".gitkeep":
+        if entry.name == ".gitkeep" or is_editor_junk(entry.name):
             continue
         if entry.is_symlink():
             errors.append(ContentError(where, "symbolic links are not allowed in content"))
@@ -144,9 +182,9 @@ class _FileProblem(Exception):
         self.message = message
 
 
-def load_file(path: Path, content_dir: Path) -> RawRecord:
+def load_file(path: Path, content_dir: Path, raw: bytes | None = None) -> RawRecord:
     """Read one record file into a RawRecord, or raise _FileProblem."""
-    text = _read_text(path)
+    text = _read_text(path, raw)
     collection = "site" if path.parent == content_dir else path.parent.name
     if path.suffix == ".md":
         front, first_line, body, body_line = _split_front_matter(text)
@@ -172,9 +210,9 @@ def load_file(path: Path, content_dir: Path) -> RawRecord:
     )
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, raw: bytes | None = None) -> str:
     """Return the file as text: UTF-8 only, no BOM, LF line ends, no control characters."""
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
         raise _FileProblem(1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:

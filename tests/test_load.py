@@ -35,7 +35,7 @@ def test_bom_and_crlf_read_the_same_as_plain_lf(make_site: MakeSite) -> None:
         ("---\n---\n", "content/cases/child-c.md:2: expected a mapping of fields, found nothing"),
         ("---\ntitle: " + "[" * 50 + "\n---\n", "content/cases/child-c.md:2: YAML nested too deeply (limit 20)"),
         ("---\n<<: {title: x}\n---\n", "content/cases/child-c.md:2: YAML merge keys (<<) are not allowed; write the fields out"),
-        ("---\nvalue: .nan\n---\n", "content/cases/child-c.md:2: '.nan' is not a finite number"),
+        ("---\nvalue: .nan\n---\n", "content/cases/child-c.md:2: '.nan' is not a finite number; quote it if it is text"),
     ],
 )
 def test_unreadable_files_are_reported_with_their_line(
@@ -46,11 +46,15 @@ def test_unreadable_files_are_reported_with_their_line(
     assert capsys.readouterr().err.splitlines()[0] == message
 
 
-def test_hidden_and_editor_junk_files_are_errors_not_silently_published(
+def test_editor_junk_is_skipped_but_other_stray_files_are_errors(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_site({"cases/.child-a.md.swp": "junk", "cases/child-a.md~": "junk"})
+    junk = {"cases/.child-a.md.swp": "junk", "cases/child-a.md~": "junk", "cases/.#child-a.md": "x",
+            ".DS_Store": "x"}  # fmt: skip
+    make_site({**junk, "cases/.hidden.md": "---\ntitle: x\n---\n", "cases/notes.txt": "x"})
     assert main(["check", "--content", "content"]) == 1
-    lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == "content/cases/.child-a.md.swp:1: '.child-a.md.swp' is not a record: expected <slug>.md or .yaml"
-    assert lines[1] == "content/cases/child-a.md~:1: 'child-a.md~' is not a record: expected <slug>.md or .yaml"
+    assert capsys.readouterr().err.splitlines()[:-1] == [
+        "content/cases/.hidden.md:1: file name '.hidden' is not a valid slug: use lowercase letters, "
+        "digits and hyphens, starting with a letter or digit (at most 100 characters)",
+        "content/cases/notes.txt:1: 'notes.txt' is not a record: expected <slug>.md or .yaml",
+    ]
