@@ -1,4 +1,4 @@
-"""Command line: build | check | schema; exit 0 built, 1 content errors, 2 usage errors."""
+"""Command line: build | check | serve | new | schema; exit 0 ok, 1 content errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from site_builder import __version__
 from site_builder.config import SiteConfig, build_date
 from site_builder.errors import BuildFailed, UsageError
 from site_builder.pipeline import build_site, check_site
+from site_builder.pool import Progress, default_jobs
+from site_builder.scaffold import KINDS, scaffold_record
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
     build.add_argument("--output", type=Path, default=Path("output"), metavar="DIR")
     build.add_argument("--drafts", action="store_true", help="include drafts and embargoed records")
-    build.add_argument("--jobs", type=_positive_int, default=1, metavar="N")
+    build.add_argument("--jobs", type=_positive_int, default=default_jobs(), metavar="N",
+                       help="worker processes for large builds (default: one per core)")  # fmt: skip
 
     check = commands.add_parser("check", help="validate and link the content, write nothing")
     _add_content_option(check)
@@ -38,6 +41,20 @@ def make_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write the JSON Schemas for editors")
     schema.add_argument("folder", type=Path, metavar="DIR")
+
+    serve = commands.add_parser("serve", help="build, serve on this computer, rebuild on change")
+    _add_content_option(serve)
+    serve.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
+    serve.add_argument("--output", type=Path, default=Path("output"), metavar="DIR")
+    serve.add_argument("--drafts", action="store_true", help="include drafts and embargoed records")
+    serve.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to serve on (8000)")
+
+    new = commands.add_parser("new", help="write the skeleton of a new record to fill in")
+    new.add_argument("kind", choices=sorted(KINDS), metavar="KIND", help=", ".join(KINDS))
+    new.add_argument("slug", metavar="SLUG", help="the file name and address, e.g. child-t")
+    new.add_argument("--authority", metavar="SLUG", help="the council (case, inspection, body)")
+    _add_content_option(new)
     return parser
 
 
@@ -48,6 +65,12 @@ def _add_content_option(command: argparse.ArgumentParser) -> None:
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
     return int(text)
 
 
@@ -81,13 +104,23 @@ def _run(args: argparse.Namespace) -> int:
         written = write_schemas(args.folder)
         print(f"wrote {len(written)} schemas to {args.folder}", file=sys.stderr)
         return 0
+    if args.command == "new":
+        path = scaffold_record(args.content, args.kind, args.slug, args.authority)
+        print(f"wrote {path}: fill in the required fields, then run site-builder check",
+              file=sys.stderr)  # fmt: skip
+        return 0
     config = _config(args)
+    if args.command == "serve":
+        from site_builder.serve import serve_site
+
+        serve_site(config, args.host, args.port)
+        return 0
     if args.command == "check":
         site, _ = check_site(config)
         print(f"{sum(1 for _ in site.records)} records, no errors", file=sys.stderr)
         return 0
     started = time.perf_counter()
-    report = build_site(config)
+    report = build_site(config, _progress_bar())
     elapsed = time.perf_counter() - started
     print(
         f"built {report.records} records into {report.files} files in {config.output_dir} "
@@ -97,11 +130,24 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar() -> Progress | None:
+    """A one-line bar for the long stages of a build on an interactive terminal; else none."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        filled = 30 * done // max(total, 1)
+        bar = f"{stage:<16} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
+        print("\r\033[K" + (bar if done < total else ""), end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def _config(args: argparse.Namespace) -> SiteConfig:
     content = args.content
     output = getattr(args, "output", Path("output"))
     templates = getattr(args, "templates", Path("templates"))
-    if args.command == "build" and not templates.is_dir():
+    if args.command in ("build", "serve") and not templates.is_dir():
         raise UsageError(f"no templates folder at {templates}; give one with --templates DIR")
     _refuse_overlap(content, output)
     return SiteConfig(

@@ -1,0 +1,97 @@
+"""The GitHub Actions workflow: it lints clean, checks pull requests and publishes main."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).parent.parent
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
+
+
+def actionlint() -> str:
+    """The actionlint binary installed with the test extra (beside this Python, or on PATH)."""
+    beside = Path(sys.executable).parent / "actionlint"
+    found = str(beside) if beside.exists() else shutil.which("actionlint")
+    assert found, "actionlint is missing: pip install -e '.[test]'"
+    return found
+
+
+def run_actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [actionlint(), "-no-color", *map(str, paths)],
+        check=False, capture_output=True, text=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return loaded
+
+
+def steps_of(job: dict[str, Any]) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = job["steps"]
+    return steps
+
+
+def test_every_workflow_passes_actionlint() -> None:
+    assert WORKFLOWS
+    result = run_actionlint(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - uses: actions/checkout@v4\n        with: {fetch-depth: 0}\n"
+                      "      - run: echo ${{ github.evnt_name }}\n")  # fmt: skip
+    result = run_actionlint(broken)
+    assert result.returncode != 0
+    assert "evnt_name" in result.stdout
+
+
+def test_pull_requests_are_checked(workflow: dict[Any, Any]) -> None:
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "pull_request" in triggers
+    check = workflow["jobs"]["check"]
+    commands = [step.get("run", "") for step in steps_of(check)]
+    assert "site-builder check" in commands
+    assert any("pip install ." in command for command in commands)
+    python = [s for s in steps_of(check) if s.get("uses", "").startswith("actions/setup-python")]
+    assert python and python[0]["with"]["python-version"] == "3.11"
+
+
+def test_main_is_built_and_published_to_pages(workflow: dict[Any, Any]) -> None:
+    assert workflow[True]["push"]["branches"] == ["main"]
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "check"
+    assert "refs/heads/main" in publish["if"] and "pull_request" in publish["if"]
+    assert publish["permissions"]["pages"] == "write"
+    assert publish["permissions"]["id-token"] == "write"
+    uses = [step.get("uses", "") for step in steps_of(publish)]
+    runs = [step.get("run", "") for step in steps_of(publish)]
+    assert "site-builder build" in runs
+    upload = next(
+        s
+        for s in steps_of(publish)
+        if s.get("uses", "").startswith("actions/upload-pages-artifact")
+    )
+    assert upload["with"]["path"].rstrip("/") == "output"
+    assert any(u.startswith("actions/deploy-pages") for u in uses)
+    checkout = next(
+        s for s in steps_of(publish) if s.get("uses", "").startswith("actions/checkout")
+    )
+    assert checkout["with"]["fetch-depth"] == 0  # full history for "last changed"
+
+
+def test_workflow_grants_only_read_access_by_default(workflow: dict[Any, Any]) -> None:
+    assert workflow["permissions"] == {"contents": "read"}
