@@ -30,3 +30,17 @@ test: $(BIN)/.installed-test
 
 clean:
 	rm -rf $(VENV) output .cache
+
+# A long property-based search of check and build (tests/test_fuzz.py): FUZZ_SCALE times the
+# inputs of `make test` (default 20). It prints how many inputs it tried; each failing input is
+# kept in .cache/fuzz-failures/ to be copied into tests/fuzz_regressions/.
+fuzz: $(BIN)/.installed-test
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py -q -s --hypothesis-show-statistics
+
+# Our build beside Hugo's on synthetic records (bench/run.py; figures in docs/performance.md).
+# 100,000 records take long: make bench SIZES="1000 10000 100000"
+SIZES ?= 1000 10000
+RUNS ?= 3
+bench: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --sizes $(SIZES) --runs $(RUNS)

@@ -42,12 +42,26 @@ def authority_feed_path(slug: str) -> str:
 def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     """A link from one output file to another, relative, with `index.html` left off."""
     start = posixpath.dirname(from_path) or "."
-    target = posixpath.relpath(to_path, start)
+    target = _relpath(to_path, start)
     if target == "index.html":
         target = "./"
     elif target.endswith("/index.html"):
         target = target[: -len("index.html")]
     return target + (f"#{fragment}" if fragment else "")
+
+
+def _relpath(to_path: str, start: str) -> str:
+    """posixpath.relpath for paths inside the output, without its costly trip through the cwd."""
+    if ".." in to_path or ".." in start or to_path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(to_path, start)
+    start_parts = [part for part in start.split("/") if part and part != "."]
+    to_parts = [part for part in to_path.split("/") if part and part != "."]
+    common = 0
+    for start_part, to_part in zip(start_parts, to_parts):
+        if start_part != to_part:
+            break
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + to_parts[common:]) or "."
 
 
 def absolute_url(base_url: str, output_path: str) -> str:

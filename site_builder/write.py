@@ -7,13 +7,17 @@ import ctypes.util
 import errno
 import fcntl
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from site_builder.errors import UsageError
+from site_builder.fingerprint import digest_bytes
 from site_builder.urls import resolve_inside
 
 MARKER = ".site-builder-output"
@@ -21,11 +25,34 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+FileState = tuple[bytes, int, int, int]  # content hash, inode, size, mtime_ns
+Manifest = dict[str, FileState]  # what an output folder holds, by output path
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What a write may reuse: the current output's files as the last build recorded them,
+    and a spare folder (an older output) to bring up to date in place of a new one."""
+
+    output: Manifest = field(default_factory=dict)
+    spare_dir: Path | None = None
+    spare: Manifest = field(default_factory=dict)
+
+
 def write_site(files: dict[str, bytes], output_dir: Path) -> int:
     """Replace output_dir with exactly `files`, all at once; return the number written.
 
     A build that fails or is killed part-way leaves the previous output as it was.
     """
+    return len(write_changed(files, output_dir, Reuse()))
+
+
+def write_changed(files: dict[str, bytes], output_dir: Path, reuse: Reuse) -> Manifest:
+    """As write_site, writing only what changed; return what the new output holds.
+
+    The staging folder is still complete before the swap: it is the spare folder with its
+    stale files replaced, or a new one where unchanged files are hard-linked from the
+    output. After the swap the old output becomes the spare: no site is ever deleted."""
     output_dir = Path(os.path.abspath(output_dir))
     _refuse_foreign_folder(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -33,15 +60,145 @@ def write_site(files: dict[str, bytes], output_dir: Path) -> int:
         remove_stale_folders(output_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
         try:
-            (staging / MARKER).write_bytes(b"")
-            for output_path, content in files.items():
-                target = resolve_inside(staging, output_path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+            if _take_spare(reuse.spare_dir, staging):
+                manifest = _update(files, staging, output_dir, reuse)
+            else:
+                (staging / MARKER).write_bytes(b"")
+                manifest = _stage(files, staging, output_dir, reuse.output)
             _swap_in(staging, output_dir)
+            _keep_as_spare(staging, reuse.spare_dir)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return len(files)
+            _remove_marked(staging)
+    return manifest
+
+
+def _stage(
+    files: dict[str, bytes], staging: Path, output_dir: Path, previous: Manifest
+) -> Manifest:
+    """Fill an empty staging folder; unchanged files are hard-linked from the output."""
+    manifest: Manifest = {}
+    folders = {str(staging)}
+    for output_path, content in files.items():
+        target = _staged_path(staging, output_path)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        manifest[output_path] = _put(content, target, output_dir, output_path, previous)
+    return manifest
+
+
+def _put(
+    content: bytes, target: str, output_dir: Path, output_path: str, previous: Manifest
+) -> FileState:
+    """Link the output's copy of a file into staging if it holds these bytes, else write it."""
+    digest = digest_bytes(content)
+    state = previous.get(output_path)
+    if not (state and state[0] == digest and _link_same(output_dir, output_path, target, state)):
+        with open(target, "xb") as stream:  # a new file: never write into a linked one
+            stream.write(content)
+    stat = os.stat(target)
+    return (digest, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _take_spare(spare_dir: Path | None, staging: Path) -> bool:
+    """Move the spare folder to the (empty) staging path; False if there is none to take."""
+    if spare_dir is None or spare_dir.is_symlink() or not (spare_dir / MARKER).is_file():
+        return False
+    try:
+        os.rename(spare_dir, staging)
+    except OSError:  # on another file system, or taken by a build running beside this one
+        return False
+    return True
+
+
+def _keep_as_spare(staging: Path, spare_dir: Path | None) -> None:
+    """After the swap: keep the old output (now at the staging path) as the next spare."""
+    if spare_dir is None or not staging.is_dir():
+        return
+    try:
+        spare_dir.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging, spare_dir)
+    except OSError:
+        return  # then it is deleted as before
+
+
+def _update(files: dict[str, bytes], staging: Path, output_dir: Path, reuse: Reuse) -> Manifest:
+    """Bring a spare folder up to date: keep each file still as recorded and still wanted,
+    remove every other entry, then add what is missing. Nothing found is trusted unseen."""
+    digests = {path: digest_bytes(content) for path, content in files.items()}
+    kept: Manifest = {}
+    folders = set()
+    emptied = set()
+    for folder, subfolders, names in os.walk(staging):
+        relative = os.path.relpath(folder, staging)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        folders.add(folder)
+        for name in [*names, *(d for d in subfolders if os.path.islink(os.path.join(folder, d)))]:
+            path = os.path.join(folder, name)
+            output_path = prefix + name
+            state = reuse.spare.get(output_path)
+            if output_path == MARKER or (state and state[0] == digests.get(output_path)
+                                         and _is_as_recorded(path, state)):  # fmt: skip
+                kept[output_path] = state or (b"", 0, 0, 0)
+                continue
+            os.unlink(path)
+            emptied.add(folder)
+    manifest: Manifest = {}
+    for output_path, content in files.items():
+        if output_path in kept:
+            manifest[output_path] = kept[output_path]
+            continue
+        target = _staged_path(staging, output_path)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        manifest[output_path] = _put(content, target, output_dir, output_path, reuse.output)
+    _remove_empty(emptied, staging)
+    return manifest
+
+
+def _is_as_recorded(path: str, state: FileState) -> bool:
+    stat = os.lstat(path)
+    return S_ISREG(stat.st_mode) and (stat.st_ino, stat.st_size, stat.st_mtime_ns) == state[1:]
+
+
+def _remove_empty(folders: set[str], root: Path) -> None:
+    """Remove folders left empty (a removed record's), so the tree matches a fresh build."""
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder != str(root):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break  # not empty: neither are its parents
+            folder = os.path.dirname(folder)
+
+
+def _staged_path(staging: Path, output_path: str) -> str:
+    """Where a file goes in the staging folder; anything but a plain relative path is checked."""
+    if (
+        output_path
+        and posixpath.normpath(output_path) == output_path
+        and not (output_path.startswith(("/", "../")) or output_path == ".." or "\\" in output_path)
+    ):
+        return os.path.join(staging, output_path)
+    return str(resolve_inside(staging, output_path))
+
+
+def _link_same(output_dir: Path, output_path: str, target: str, state: FileState) -> bool:
+    """Hard-link the current output's file into staging if it is still as it was written."""
+    source = os.path.join(output_dir, output_path)
+    try:
+        stat = os.lstat(source)
+        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
+            return False
+        os.link(source, target)
+    except OSError:  # gone, another file system, too many links: write it instead
+        return False
+    return True
 
 
 def _refuse_foreign_folder(output_dir: Path) -> None:
@@ -68,11 +225,18 @@ def _locked(output_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def tidy_beside(output_dir: Path) -> None:
+    """Remove, under the build lock, what killed builds left beside an output folder."""
+    output_dir = Path(os.path.abspath(output_dir))
+    with _locked(output_dir):
+        remove_stale_folders(output_dir)
+
+
 def remove_stale_folders(output_dir: Path) -> None:
     """Remove what killed builds left beside the output (only folders carrying our marker)."""
     for stale in output_dir.parent.glob(f".{output_dir.name}.tmp-*"):
         if stale.is_dir() and not stale.is_symlink() and (stale / MARKER).exists():
-            shutil.rmtree(stale, ignore_errors=True)
+            _remove_marked(stale)
         elif stale.is_dir() and not stale.is_symlink() and not any(stale.iterdir()):
             stale.rmdir()
 
@@ -86,9 +250,23 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
         return
     # No atomic exchange on this system: two renames, with a brief moment of no output.
     aside = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+    (aside / MARKER).write_bytes(b"")
     os.rename(output_dir, aside / "old")
     os.rename(staging, output_dir)
-    shutil.rmtree(aside, ignore_errors=True)
+    _remove_marked(aside)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Delete a folder this tool made, its marker last: a build killed part-way through then
+    leaves a folder the next build still knows as its own (see remove_stale_folders)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for entry in sorted(folder.iterdir(), key=lambda entry: entry.name == MARKER):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -1,0 +1,90 @@
+"""Where a build's time goes: wall time per stage of one in-process build of a generated corpus.
+
+    python bench/stages.py bench/work/10000            # as it is (cold if no cache or output)
+    python bench/stages.py bench/work/10000 --edit     # after editing one case's body
+    python bench/stages.py bench/work/10000 --profile  # and the 25 costliest functions
+
+Run bench/run.py (or bench/generate.py) first to make the corpus and copy the templates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import pstats
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from site_builder import link, pipeline, render, reuse, score
+from site_builder.config import SiteConfig, build_date
+from site_builder.pool import default_jobs
+from site_builder.render import data, feeds, search
+from site_builder.render import site_pages as sp
+
+STAGES: list[tuple[Any, str]] = [
+    (pipeline, "_read"),
+    (pipeline, "read_history"),
+    (link, "link_records"),
+    (render, "render_bodies"),
+    (score, "score_authorities"),
+    (data, "render_open_data"),
+    (sp, "record_changes"),
+    (reuse, "render_pages"),
+    (feeds, "render_feeds"),
+    (search, "render_search_index"),
+    (pipeline, "write_changed"),
+    (pipeline.BuildCache, "save"),
+]
+
+
+def timed(times: dict[str, float], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            times[name] = times.get(name, 0.0) + time.perf_counter() - started
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="a folder made by bench/run.py")
+    parser.add_argument("--edit", action="store_true", help="edit one case's body first")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    args = parser.parse_args()
+    times: dict[str, float] = {}
+    for module, name in STAGES:
+        setattr(module, name, timed(times, name, getattr(module, name)))
+    if args.edit:
+        case = min((args.corpus / "content" / "cases").iterdir())
+        case.write_text(case.read_text() + f"\nEdited at {time.time()}.\n")
+    config = SiteConfig(args.corpus / "content", args.corpus / "templates",
+                        args.corpus / "output", jobs=args.jobs, today=build_date())  # fmt: skip
+    profile = cProfile.Profile() if args.profile else None
+    started = time.perf_counter()
+    if profile:
+        profile.runcall(pipeline.build_site, config)
+    else:
+        pipeline.build_site(config)
+    total = time.perf_counter() - started
+    for name, seconds in times.items():
+        print(f"{name:24} {seconds:7.2f} s")
+    print(f"{'whole build':24} {total:7.2f} s")
+    own, children = (resource.getrusage(who).ru_maxrss / 1024 for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))  # fmt: skip
+    print(f"peak memory: this process {own:.0f} MiB, largest child {children:.0f} MiB")
+    if profile:
+        pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Content hashes of page contexts and templates: what decides whether a page is rendered."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import Any
+
+import jinja2
+
+
+def digest_bytes(content: bytes) -> bytes:
+    """The content hash used by the cache and the write stage."""
+    return hashlib.blake2b(content, digest_size=16).digest()
+
+
+class Unfingerprintable(Exception):
+    """A page context holds a value whose content cannot be hashed: render it every time."""
+
+
+_REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\b\s*(\S+)")
+_LITERAL = re.compile(r"""^(["'])([^"']+)\1$""")
+
+
+def template_closure_digest(env: jinja2.Environment, name: str) -> bytes:
+    """A hash of a template and of every template it extends, includes or imports."""
+    loader = env.loader
+    assert loader is not None
+    seen: dict[str, bytes] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        try:
+            source, _, _ = loader.get_source(env, current)
+        except jinja2.TemplateNotFound:  # named in a comment, say: rendering would fail
+            seen[current] = b"missing"
+            continue
+        seen[current] = digest_bytes(source.encode())
+        for reference in _REFERENCE.findall(source):
+            literal = _LITERAL.match(reference)
+            if literal is None:  # a name computed at run time: depend on every template
+                return digest_bytes(b"".join(_all_templates(env)))
+            pending.append(literal.group(2))
+    return digest_bytes(b"".join(k.encode() + b"\0" + v for k, v in sorted(seen.items())))
+
+
+def _all_templates(env: jinja2.Environment) -> Iterable[bytes]:
+    assert env.loader is not None
+    for name in sorted(env.loader.list_templates()):
+        yield name.encode() + b"\0" + digest_bytes(env.loader.get_source(env, name)[0].encode())
+
+
+class Fingerprinter:
+    """Hashes plain values and frozen dataclasses; a record hashes as its file's content hash.
+
+    A frozen dataclass is hashed once per build and then known by its id, so a scorecard
+    shown on a hundred pages costs one hash; the objects are kept alive for that.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[int, bytes] = {}
+        self.alive: list[Any] = []
+
+    def know(self, value: Any, digest: bytes) -> None:
+        """Hash `value` as `digest` (a record as its file's content hash)."""
+        self.memo[id(value)] = digest
+        self.alive.append(value)
+
+    def digest(self, value: Any) -> bytes:
+        hasher = hashlib.blake2b(digest_size=16)
+        self.feed(hasher, value)
+        return hasher.digest()
+
+    def feed(self, hasher: Any, value: Any) -> None:
+        kind = type(value)
+        if kind is str or isinstance(value, str):
+            text = value.encode("utf-8", "surrogatepass")
+            hasher.update(b"%s %d:" % (kind.__name__.encode(), len(text)) + text)
+        elif kind is bytes:
+            hasher.update(b"bytes %d:" % len(value) + value)
+        elif value is None or kind in (bool, int, float, dt.date, dt.datetime):
+            hasher.update(f"{kind.__name__}:{value!r};".encode())
+        elif kind in (tuple, list):
+            hasher.update(b"(%d" % len(value))
+            for item in value:
+                self.feed(hasher, item)
+        elif kind is dict:
+            hasher.update(b"{%d" % len(value))
+            for key, item in value.items():
+                self.feed(hasher, key)
+                self.feed(hasher, item)
+        elif isinstance(value, enum.Enum):
+            hasher.update(f"{kind.__qualname__}.{value.name};".encode())
+        elif isinstance(value, PurePath):
+            self.feed(hasher, str(value))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            hasher.update(self.dataclass_digest(value))
+        elif kind in (set, frozenset):
+            hasher.update(b"<" + b"".join(sorted(self.digest(item) for item in value)))
+        else:
+            raise Unfingerprintable(kind.__qualname__)
+
+    def dataclass_digest(self, value: Any) -> bytes:
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known
+        hasher = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+        for item in dataclasses.fields(value):
+            self.feed(hasher, getattr(value, item.name))
+        digest = hasher.digest()
+        if type(value).__dataclass_params__.frozen:
+            self.know(value, digest)
+        return digest

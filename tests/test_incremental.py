@@ -1,0 +1,284 @@
+"""A build that reuses the cache of the last builds gives exactly the bytes of a cold build."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import MINIMAL, TEMPLATES, make_site, record_text, run_cli, snapshot
+
+from site_builder import cache as build_cache
+
+Edit = Callable[[Path, Path], None]  # (content, templates)
+
+NEW_CASE = record_text(
+    {"title": "Child N", "name_status": "pseudonym", "authority": "northtown", "harm": "died",
+     "date": "2019-04-02", "sources": ["report-a"]},
+    "A new case, linking to [Northtown](/authorities/northtown/).\n",
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763769600")
+
+
+def build(content: Path, templates: Path, output: Path) -> None:
+    args = ["--content", str(content), "--templates", str(templates), "--output", str(output)]
+    run = run_cli("build", *args)
+    assert run.status == 0, run.stderr
+
+
+def cold_build(content: Path, templates: Path, where: Path) -> dict[str, str]:
+    """A build from copies of the content and templates, with no cache and no output."""
+    shutil.copytree(content, where / "content")
+    shutil.copytree(templates, where / "templates")
+    build(where / "content", where / "templates", where / "output")
+    return snapshot(where / "output")
+
+
+def edited_site(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A site built cold, then after an edit (which leaves a spare folder), then unchanged."""
+    content = make_site(tmp_path / "site")
+    templates = tmp_path / "site" / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    output = tmp_path / "site" / "output"
+    build(content, templates, output)
+    append(content / "pages" / "about.md", "\nAn earlier edit.\n")
+    build(content, templates, output)
+    build(content, templates, output)
+    return content, templates, output
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def change_body(content: Path, templates: Path) -> None:
+    append(content / "cases" / "child-a.md", "\nA sentence added by an editor.\n")
+
+
+def change_relations(content: Path, templates: Path) -> None:
+    """A case moves to another council: both councils' pages, feeds and scorecards change."""
+    path = content / "cases" / "child-b.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("northtown", "southtown"))
+
+
+def add_record(content: Path, templates: Path) -> None:
+    (content / "cases" / "child-n.md").write_text(NEW_CASE, encoding="utf-8")
+
+
+def remove_record(content: Path, templates: Path) -> None:
+    (content / "inspections" / "northtown-2018.yaml").unlink()
+
+
+def rename_record(content: Path, templates: Path) -> None:
+    """A new slug for a case, and the inspection that judged it follows."""
+    (content / "cases" / "child-a.md").rename(content / "cases" / "child-z.md")
+    judged = content / "inspections" / "northtown-scr-evaluations.yaml"
+    judged.write_text(judged.read_text(encoding="utf-8").replace("child-a", "child-z"))
+
+
+def change_template(content: Path, templates: Path) -> None:
+    path = templates / "case.html"
+    text = path.read_text(encoding="utf-8")
+    head, end, tail = text.rpartition("{% endblock %}")
+    path.write_text(f"{head}<p>Edited template.</p>\n{end}{tail}", encoding="utf-8")
+
+
+def change_shared_template(content: Path, templates: Path) -> None:
+    path = templates / "macros.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("Sources", "Where this comes from"))
+
+
+def change_static_file(content: Path, templates: Path) -> None:
+    append(templates / "static" / "site.css", "\n/* edited */\n")
+
+
+def change_settings(content: Path, templates: Path) -> None:
+    path = content / "site.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))
+
+
+def touch_without_change(content: Path, templates: Path) -> None:
+    path = content / "cases" / "child-a.md"
+    path.write_bytes(path.read_bytes())
+
+
+EDITS: dict[str, Edit] = {
+    "body changed": change_body,
+    "council changed": change_relations,
+    "record added": add_record,
+    "record removed": remove_record,
+    "record renamed": rename_record,
+    "page template changed": change_template,
+    "shared template changed": change_shared_template,
+    "static file changed": change_static_file,
+    "settings changed": change_settings,
+    "file saved unchanged": touch_without_change,
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path: Path, edit: Edit) -> None:
+    content, templates, output = edited_site(tmp_path)
+    edit(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_two_edits_in_a_row_bring_the_spare_folder_up_to_date(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    for edit in (change_body, add_record, remove_record, change_template, rename_record):
+        edit(content, templates)
+        build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_a_rebuild_with_nothing_changed_leaves_every_file_in_place(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    before = inodes(output)
+    build(content, templates, output)
+    assert inodes(output) == before
+
+
+def test_an_edit_writes_only_the_files_whose_bytes_changed(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    before = inodes(output)
+    change_body(content, templates)
+    build(content, templates, output)
+    after = inodes(output)
+    rewritten = {path for path in after if before.get(path) != after[path]}
+    assert "cases/child-a/index.html" in rewritten
+    assert "cases/child-b/index.html" not in rewritten
+    assert "sources/report-a/index.html" not in rewritten
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def cache_folder(content: Path) -> Path:
+    return build_cache.default_folder(content)
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "garbage": lambda path: path.write_bytes(b"not a cache at all"),
+    "truncated": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    "one byte flipped": lambda path: path.write_bytes(flip_last_byte(path.read_bytes())),
+    "empty": lambda path: path.write_bytes(b""),
+}
+
+
+def flip_last_byte(raw: bytes) -> bytes:
+    return raw[:-1] + bytes([raw[-1] ^ 0xFF])
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_damaged_cache_is_rebuilt_never_trusted(
+    tmp_path: Path, damage: Callable[[Path], None]
+) -> None:
+    content, templates, output = edited_site(tmp_path)
+    stores = sorted(cache_folder(content).glob("*.pickle"))
+    assert [store.name.split("-")[0] for store in stores] == [
+        "bodies.pickle", "index.pickle", "pages", "records.pickle"
+    ]  # fmt: skip
+    for store in stores:
+        damage(store)
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+    build(content, templates, output)  # and the next build, from the rebuilt cache
+    assert snapshot(output) == snapshot(tmp_path / "cold" / "output")
+
+
+def test_a_cache_from_another_version_of_the_generator_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, templates, output = edited_site(tmp_path)
+    poison_cached_titles(cache_folder(content) / "records.pickle")
+    monkeypatch.setattr(build_cache, "code_digest", lambda: b"the next version")
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+    for store in cache_folder(content).glob("*.pickle"):
+        assert store.read_bytes().startswith(build_cache.FORMAT + b"the next version")
+
+
+def poison_cached_titles(store: Path) -> None:
+    """Rewrite the records store, validly, with every title changed: used, it would show."""
+    namespace = build_cache.code_digest()
+    entries = build_cache.read_store(store, namespace)
+    assert entries
+    for path, (digest, record) in entries.items():
+        if hasattr(record, "title"):
+            entries[path] = (digest, dataclasses.replace(record, title="Poisoned"))
+    build_cache.write_store(store, namespace, entries)
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    path = content / "cases" / "child-a.md"
+    stat = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"title: Child A", b"title: Child E", 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    (output / "cases" / "child-a" / "index.html").unlink()
+    (output / "stray.html").write_text("not ours")
+    page = output / "cases" / "child-b" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>Tampered "))
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_a_spare_folder_changed_by_hand_is_not_trusted(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    spares = [p for p in cache_folder(content).iterdir() if p.name.startswith("spare-")]
+    assert len(spares) == 1
+    for page in spares[0].rglob("index.html"):
+        page.write_bytes(b"tampered")
+    (spares[0] / "stray").mkdir()
+    (spares[0] / "stray" / "file.html").write_text("stray")
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_the_cache_lives_beside_the_content_and_ignores_itself(tmp_path: Path) -> None:
+    content, _, _ = edited_site(tmp_path)
+    folder = cache_folder(content)
+    assert folder == tmp_path / "site" / ".cache" / "site-builder"
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_deleting_the_cache_only_makes_the_next_build_slower(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    shutil.rmtree(cache_folder(content))
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_the_fixture_builds_the_same_with_one_job_or_two(tmp_path: Path) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        where = tmp_path / f"jobs-{jobs}"
+        shutil.copytree(MINIMAL, where / "content")
+        args = ["--content", str(where / "content"), "--templates", str(TEMPLATES)]
+        assert (
+            run_cli("build", *args, "--output", str(where / "output"), "--jobs", jobs).status == 0
+        )
+        outputs.append(snapshot(where / "output"))
+    assert outputs[0] == outputs[1]
