@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +33,10 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location.display_path()}:{self.location.line}: {self.message}"
+        """One line, whatever a file name or a quoted value holds: no line break, no terminal
+        escape, no bidirectional override, each shown as its escape (\\x1b) instead."""
+        line = f"{self.location.display_path()}:{self.location.line}: {self.message}"
+        return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode(), line)
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.location.display_path(), self.location.line, self.message)

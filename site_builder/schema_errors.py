@@ -64,7 +64,9 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
     if kind == "enum":
         return f"{name}: {_show(value)} is not allowed; {_choices(error.validator_value, value)}"
     if kind == "type":
-        return f"{name}: expected {_expected(error.validator_value)}, got {_show(value)}"
+        digits = isinstance(value, str) and "integer" in str(error.validator_value)
+        hint = "; write the number in plain digits, such as 12" if digits else ""
+        return f"{name}: expected {_expected(error.validator_value)}, got {_show(value)}{hint}"
     if kind == "format" and error.validator_value == "partial-date":
         return f"{name}: {_show(value)} is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY"
     if kind == "format":

@@ -59,7 +59,8 @@ def validate_records(
 def coerce_text_scalars(raw: RawRecord) -> dict[str, Any]:
     """Return the fields with YAML 1.1 guesses (NO, 1.10, 012, 12:30) put back as written.
 
-    Only where the schema wants text alone: an unquoted `NO` in a title stays 'NO'.
+    Where the schema wants text alone: an unquoted `NO` in a title stays 'NO'. And wherever
+    a number was not written plainly: `age: 012` stays '012', `value: 012` is refused.
     """
     schema = load_schemas()[raw.collection]
 
@@ -68,12 +69,14 @@ def coerce_text_scalars(raw: RawRecord) -> dict[str, Any]:
             return value
         node = deref(schema, node)
         if isinstance(value, dict):
-            props = node.get("properties", {})
-            return {k: visit(v, props.get(k), (*key, k)) for k, v in value.items()}
+            props, extra = node.get("properties", {}), node.get("additionalProperties")
+            extra = extra if isinstance(extra, dict) else None
+            return {k: visit(v, props.get(k, extra), (*key, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [visit(v, node.get("items"), (*key, i)) for i, v in enumerate(value)]
-        if _wants_text(node) and key in raw.raw_text and value is not None:
-            return raw.raw_text[key]
+        if key in raw.raw_text and value is not None:
+            if _wants_text(node) or _is_misread_number(value, raw.raw_text[key]):
+                return raw.raw_text[key]
         return value
 
     result: dict[str, Any] = visit(raw.fields, schema, ())
@@ -86,6 +89,11 @@ def _wants_text(node: dict[str, Any]) -> bool:
         return True
     choices = node.get("enum")
     return isinstance(choices, list) and all(isinstance(c, str) for c in choices)
+
+
+def _is_misread_number(value: Any, text: str) -> bool:
+    """A number YAML 1.1 read from other text: 012 (octal), 0x1A, 12:30 (base 60), 1_000, +5."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and text != str(value)
 
 
 def _schema_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -22,6 +22,11 @@ _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}  # dates stay text; validate parses them
 _CONSTRUCTED = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
 _CONSTRUCTOR = SafeConstructor()
+# What load.py refuses in a file's text, and what only escapes can put in a value: C0 and
+# C1 controls but tab and line feed, zero-width and bidirectional formatting characters.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 class YamlProblem(Exception):
@@ -45,13 +50,12 @@ class ParsedYaml:
 def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
     """Parse one YAML document; line numbers are offset so that text starts at `first_line`."""
     _refuse_deep_flow(text, first_line)
-    if "&" in text:
-        _refuse_anchors(text, first_line)
+    if "&" in text or sum(map(text.count, "-:?[{")) > _SAFE_INDICATORS:
+        _refuse_anchors_and_deep_nesting(text, first_line)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
+        line = line_at(text, exc.problem_mark or exc.context_mark, first_line)
         raise YamlProblem(line, f"invalid YAML: {_describe(exc)}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
@@ -59,8 +63,22 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         raise YamlProblem(first_line, f"YAML nested too deeply (limit {MAX_DEPTH})") from None
     parsed = ParsedYaml(value=None)
     if node is not None:
-        parsed.value = _Walker(parsed, first_line).walk(node, (), 0)
+        parsed.value = _Walker(parsed, text, first_line).walk(node, (), 0)
     return parsed
+
+
+class _Mark(Protocol):
+    index: int  # characters from the start of the text
+
+
+def line_at(text: str, mark: _Mark | None, first_line: int) -> int:
+    """The line of a parser mark, counting only line feeds as the loader does: YAML also
+    breaks lines at U+0085, U+2028 and U+2029, so its own count can run past the file's.
+    A mark at the very end (an unclosed `{`) is put on the last line that has text."""
+    if mark is None:
+        return first_line
+    end = len(text.rstrip("\n"))
+    return first_line + text.count("\n", 0, min(mark.index, end))
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
@@ -88,15 +106,28 @@ def _refuse_deep_flow(text: str, first_line: int) -> None:
             depth = max(0, depth - 1)
 
 
-def _refuse_anchors(text: str, first_line: int) -> None:
-    """Anchors and aliases are refused before composing, so an alias bomb never expands."""
+# Each level of nesting needs one of "-:?[{", so text with fewer cannot nest deep enough to
+# overflow the C stack of libyaml's composer (it crashes near 25,000 levels).
+_SAFE_INDICATORS = 1000
+
+
+def _refuse_anchors_and_deep_nesting(text: str, first_line: int) -> None:
+    """Refuse anchors, aliases and deep nesting before composing: an alias bomb would expand,
+    and composing `- - - ...` thousands deep crashes the process (libyaml recurses in C)."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            line = line_at(text, event.start_mark, first_line)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = first_line + event.start_mark.line
                 raise YamlProblem(
                     line, "YAML anchors and aliases (& and *) are not allowed; write the value out"
                 )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(line, f"YAML nested too deeply (limit {MAX_DEPTH})")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
         return  # compose reports the syntax error with its line
 
@@ -104,12 +135,13 @@ def _refuse_anchors(text: str, first_line: int) -> None:
 class _Walker:
     """Turns a composed node tree into plain Python values, checking each node."""
 
-    def __init__(self, parsed: ParsedYaml, first_line: int) -> None:
+    def __init__(self, parsed: ParsedYaml, text: str, first_line: int) -> None:
         self.parsed = parsed
+        self.text = text
         self.first_line = first_line
 
     def line_of(self, node: yaml.Node) -> int:
-        return self.first_line + node.start_mark.line
+        return line_at(self.text, node.start_mark, self.first_line)
 
     def walk(self, node: yaml.Node, key: Key, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -137,6 +169,7 @@ class _Walker:
                 raise YamlProblem(line, "YAML merge keys (<<) are not allowed; write the fields out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(line, "a field name must be plain text")
+            self.check_characters(key_node)
             name = str(key_node.value)
             if name in first_seen:
                 raise YamlProblem(
@@ -148,6 +181,7 @@ class _Walker:
         return result
 
     def walk_scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
+        self.check_characters(node)
         if node.tag in _TEXT_TAGS:
             return str(node.value)
         if node.tag not in _CONSTRUCTED:
@@ -156,9 +190,19 @@ class _Walker:
             )
         value = getattr(_CONSTRUCTOR, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
         if isinstance(value, float) and not math.isfinite(value):
-            raise YamlProblem(self.line_of(node), f"'{node.value}' is not a finite number")
+            raise YamlProblem(
+                self.line_of(node), f"'{node.value}' is not a finite number; quote it if it is text"
+            )
         self.parsed.raw_text[key] = str(node.value)
         return value
+
+    def check_characters(self, node: yaml.ScalarNode) -> None:
+        """Refuse control and invisible characters, also when written as escapes ("\\x1b")."""
+        bad = _INVISIBLE.search(str(node.value))
+        if bad:
+            name = f"U+{ord(bad.group()):04X}"
+            message = f"control or invisible formatting character {name} not allowed; remove it"
+            raise YamlProblem(self.line_of(node), message)
 
     def check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
