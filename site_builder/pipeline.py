@@ -16,7 +16,7 @@ from site_builder.pool import Progress
 from site_builder.write import tidy_beside, write_changed
 
 # The stages after loading are imported where they run: a build with nothing to do never
-# needs them, and importing them (Jinja, Markdown, jsonschema, Pagefind) is a third of it.
+# needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
 if TYPE_CHECKING:
     from site_builder.link import Site
 

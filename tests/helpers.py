@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gzip
 import hashlib
 import io
 import json
@@ -303,8 +302,6 @@ def _scan_file(path: Path) -> list[str]:
             for cell in row
             if cell.startswith(_FORMULA_STARTS)
         ]
-    if suffix in {".pf_fragment", ".pf_meta", ".pf_index", ".pf_filter"}:
-        _pagefind_payload(path.read_bytes())
     return []
 
 
@@ -322,11 +319,6 @@ def _scan_xml(raw: bytes) -> list[str]:
             if name == "href" and url_scheme(value) not in {"http", "https"}:
                 problems.append(f"href={value!r}")
     return problems
-
-
-def _pagefind_payload(raw: bytes) -> bytes:
-    """A Pagefind index file: gzip of a signature then data; it must at least unpack."""
-    return gzip.decompress(raw)
 
 
 def _is_own_script(src: str) -> bool:

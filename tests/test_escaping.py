@@ -8,7 +8,6 @@ the same elements and attributes, and the payload reads back intact wherever it 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 from helpers import (
+    TEMPLATES,
     Files,
     build,
     check,
@@ -424,31 +424,28 @@ def test_atom_feeds_parse_and_hold_titles_as_text(builds: dict[str, Path]) -> No
     assert any(hostile("case-title") in t for t in titles)
 
 
-def pagefind_records(output: Path) -> list[Any]:
-    records = []
-    for path in sorted((output / "pagefind").rglob("*.pf_fragment")):
-        raw = gzip.decompress(path.read_bytes())
-        records.append(json.loads(raw.removeprefix(b"pagefind_dcd")))
-    return records
+def search_documents(output: Path) -> list[list[str]]:
+    folder = output / "search-index"
+    return [d for p in sorted(folder.glob("documents-*.json")) for d in json.loads(p.read_text())]
 
 
 def test_search_index_holds_text_never_markup(builds: dict[str, Path]) -> None:
     output = builds["hostile"]
-    if not (output / "pagefind").is_dir():
-        assert not list(output.rglob("*.pf_fragment"))
-        return
-    records = pagefind_records(output)
-    assert records, "a search folder without an index"
-    for record in records:
-        assert_intact(list(strings(record)), record["url"])
-    case = next(r for r in records if r["url"].endswith("/cases/case/"))
-    assert case["meta"]["title"] == hostile("case-title")
-    assert BODY_CORE in case["content"]
-    # The index holds text; Pagefind's script shows excerpts as HTML, so it must turn < and >
-    # into entities first (it does, before it marks the words found).
-    script = (output / "pagefind/pagefind.js").read_text("utf-8")
-    assert '.replace(/</g,"&lt;").replace(/>/g,"&gt;")' in script.replace(" ", "")
-    assert PRIVATE.encode() not in every_byte(output / "pagefind")
+    documents = search_documents(output)
+    assert documents, "no search index"
+    for document in documents:
+        assert_intact(document, document[0])
+    case = next(d for d in documents if d[0] == "cases/case/")
+    assert case[1] == hostile("case-title")
+    terms = {}
+    for path in (output / "search-index").glob("terms-*.json"):
+        terms.update(json.loads(path.read_text("utf-8")))
+    assert all(term.isalnum() for term in terms)  # words only: no markup survives
+    # The script shows what it finds as text nodes, never as HTML.
+    script = (TEMPLATES / "static/search.js").read_text("utf-8")
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+    assert "DOMParser" not in script and "textContent" in script
+    assert PRIVATE.encode() not in every_byte(output / "search-index")
 
 
 def test_private_notes_and_drafts_reach_no_output_file(builds: dict[str, Path]) -> None:

@@ -44,8 +44,9 @@ def render_site(
     output: Output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))
-    searchable = [c.output_path for c in contexts if isinstance(c, p.RecordPage) and c.is_indexable]
-    output.update(search.render_search_index((path, output[path]) for path in searchable))
+    output.update(search.render_search_index(
+        c for c in contexts if isinstance(c, p.RecordPage) and c.is_indexable
+    ))  # fmt: skip
     public_pages = [page.output_path for page in contexts if page.is_indexable]
     output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, public_pages)
     output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url)

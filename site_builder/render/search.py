@@ -1,143 +1,139 @@
-"""The static search index: Pagefind, fed the rendered record pages in memory."""
+"""The static search index: the words of every listed record page, in small JSON files.
+
+The search page's script (templates/static/search.js) reads `meta.json`, then only the
+term files of the words typed and the document files of the results: no server, no
+WebAssembly, nothing but JSON. The index is built from the page contexts, not from HTML,
+so it holds exactly the text of the record (never navigation, citations or private notes).
+
+Files, under `search-index/`:
+    meta.json           {"documents": n, "documents_per_file": k, "terms": [file keys]}
+    terms-<key>.json    {term: [document, weight, document, weight, ...]} for the terms
+                        whose first two characters make <key>
+    documents-<n>.json  [[address from the site root, title, kind, excerpt], ...]
+"""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import concurrent.futures
+import html
 import json
-import logging
 import re
-from collections.abc import Iterable
-from typing import Any
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
-from pagefind.index import IndexConfig
-from pagefind.service import PagefindService
+from site_builder import models as m
+from site_builder.render.pages import RecordPage
 
-from site_builder import urls
-
-log = logging.getLogger(__name__)
-
-SEARCH_FOLDER = "pagefind"
-INDEX_CONFIG: IndexConfig = {
-    # Only the page's own content: not the header, navigation or footer.
-    "root_selector": "main",
-    # Citations, the helpline text and review dates repeat on every page: noise in results.
-    "exclude_selectors": [".sources", ".support", ".reviewed", ".history"],
-    "force_language": "en",
-}
-# Pagefind's ready-made interfaces and its highlighter: the search page has its own small
-# script (templates/static/search.js), because Pagefind's interface puts a javascript: URL
-# in its form, which a strict Content-Security-Policy refuses.
-UNUSED_FILES = (
-    "pagefind-component-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-highlight.js",
-    "pagefind-modular-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-ui.css",
-    "pagefind-ui.js",
-    "wasm.unknown.pagefind",  # for pages of no known language; every page here is English
+SEARCH_FOLDER = "search-index"
+DOCUMENTS_PER_FILE = 500
+EXCERPT_CHARACTERS = 180
+# A word counts at most this often in one field: a long body does not drown a title.
+MOST_PER_FIELD = 5
+TITLE_WEIGHT = 8  # the title and the other names a record is known by
+COUNCIL_NAME_WEIGHT = 16  # a council's own page comes before the records that name it
+NAME_WEIGHT = 3  # the council a case or judgement belongs to
+TEXT_WEIGHT = 1
+# Words too common to tell records apart; a query of only these finds nothing.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the this to was "
+    "were which with".split()
 )
-# Pagefind runs the text of adjacent elements together ("<dt>Judged by</dt><dd>Ofsted"
-# is indexed as "byOfsted"); a space between tags keeps the words apart.
-_ADJACENT_TAGS = re.compile(r">(?=<)")
+KIND_LABELS = {
+    "authorities": "Council",
+    "bodies": "Safeguarding board",
+    "cases": "Case",
+    "inspections": "Inspection or judgement",
+    "sources": "Source",
+    "pages": "Page",
+}
+
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_KEY_OUTSIDE = re.compile(r"[^a-z0-9]")
 
 
-class SearchIndexError(OSError):
-    """Pagefind could not build the index (an OSError: the CLI reports it without a traceback)."""
+def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
+    """The index files for these pages, by output path.
+
+    The caller passes only listed records (no draft, embargoed or withdrawn one), so
+    nothing else can be found."""
+    ordered = sorted(pages, key=lambda page: page.output_path)
+    postings: dict[str, list[int]] = {}
+    for number, page in enumerate(ordered):
+        for term, weight in term_weights(page).items():
+            postings.setdefault(term, []).extend((number, weight))
+    files: dict[str, dict[str, list[int]]] = {}
+    for term in sorted(postings):
+        files.setdefault(term_key(term), {})[term] = postings[term]
+    output = {f"{SEARCH_FOLDER}/terms-{key}.json": _json(terms) for key, terms in files.items()}
+    for start in range(0, len(ordered), DOCUMENTS_PER_FILE):
+        chunk = ordered[start : start + DOCUMENTS_PER_FILE]
+        name = f"{SEARCH_FOLDER}/documents-{start // DOCUMENTS_PER_FILE}.json"
+        output[name] = _json([_document(page) for page in chunk])
+    meta = {"documents": len(ordered), "documents_per_file": DOCUMENTS_PER_FILE,
+            "terms": sorted(files)}  # fmt: skip
+    output[f"{SEARCH_FOLDER}/meta.json"] = _json(meta)
+    return output
 
 
-def render_search_index(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
-    """The search bundle (index and Pagefind's scripts) for these pages, by output path.
-
-    `pages` are (output path, HTML) pairs of exactly the pages to be found: the caller
-    passes only visible, listed records, so drafts, embargoed and withdrawn records and
-    private notes never reach the index.
-    """
-    documents = [
-        (_url_of(path), _ADJACENT_TAGS.sub("> ", html.decode("utf-8")))
-        for path, html in sorted(pages)
-    ]
-    # A worker thread has no event loop of its own, so this works under a running loop
-    # too (the livereload server runs one).
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        files = pool.submit(asyncio.run, _index(documents)).result()
-    return {
-        f"{SEARCH_FOLDER}/{name}": content
-        for name, content in sorted(files.items())
-        if name not in UNUSED_FILES
-    }
+def term_weights(page: RecordPage) -> dict[str, int]:
+    """Each word of a page's record with its weight: how often, and in which fields."""
+    weights: dict[str, int] = {}
+    for weight, text in _fields(page):
+        for term, count in Counter(_all_words(text)).items():
+            weights[term] = weights.get(term, 0) + weight * min(count, MOST_PER_FIELD)
+    for word in STOP_WORDS.intersection(weights):
+        del weights[word]
+    return weights
 
 
-def _url_of(output_path: str) -> str:
-    """The address Pagefind reports for a page, from the site root: /cases/child-a/."""
-    return "/" + urls.absolute_url("", output_path).lstrip("/")
+def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
+    """(weight, text) of every field of the record a reader might search for."""
+    record = page.record
+    yield COUNCIL_NAME_WEIGHT if isinstance(record, m.Authority) else TITLE_WEIGHT, page.title
+    if isinstance(record, m.Case):
+        yield from ((TITLE_WEIGHT, alias) for alias in record.aliases)
+    if page.authority is not None and page.authority is not record:
+        yield NAME_WEIGHT, page.authority.name
+    for name in ("region", "gss_code", "judged_by", "framework", "publisher", "findings",
+                 "actions", "proceedings"):  # fmt: skip
+        yield TEXT_WEIGHT, getattr(record, name, None) or ""
+    yield TEXT_WEIGHT, plain_text(page.body_html)
 
 
-async def _index(documents: list[tuple[str, str]]) -> dict[str, bytes]:
-    try:
-        service = await _PromptService().launch()
-    except OSError as error:
-        message = f"could not start Pagefind to build the search index: {error}"
-        raise SearchIndexError(message) from error
-    try:
-        index = await service.create_index(INDEX_CONFIG)
-        # All at once: Pagefind orders pages itself, so the bytes do not depend on which
-        # answer comes first (the build tests check this), and it is faster.
-        await asyncio.gather(
-            *(index.add_html_file(content=html, url=url) for url, html in documents)
-        )
-        files = await index.get_files()
-    except Exception as error:
-        raise SearchIndexError(f"Pagefind could not build the search index: {error}") from error
-    finally:
-        await service.close()
-    return {str(f["path"]): bytes(f["content"]) for f in files}
+def words(text: str) -> list[str]:
+    """The words of a text as the index and the search script both fold them: lower case,
+    accents dropped, split at anything but letters and digits, stop words left out."""
+    return [word for word in _all_words(text) if word not in STOP_WORDS]
 
 
-class _PromptService(PagefindService):
-    """Pagefind's service, reading each answer as soon as it arrives.
+def _all_words(text: str) -> list[str]:
+    if text.isascii():  # most text: the same split, faster
+        return _ASCII_WORD.findall(text.lower())
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return _WORD.findall(text.lower())
 
-    The package's own reader waits 0.1 s before every answer (3 s to index 28 pages,
-    against 0.2 s here) and stops at answers over 2 MiB, which
-    leaves the build waiting forever on a large index. This reader does neither, and
-    fails every waiting request if the service stops.
-    """
 
-    async def _wait_for_responses(self) -> None:
-        stream = self._backend.stdout
-        assert stream is not None
-        pending: list[bytes] = []
-        try:
-            while chunk := await stream.read(1 << 16):
-                if b"," not in chunk:
-                    pending.append(chunk)
-                    continue
-                *messages, rest = b"".join([*pending, chunk]).split(b",")
-                pending = [rest]
-                for message in filter(None, messages):
-                    self._answer(json.loads(base64.b64decode(message)))
-            error: Exception = SearchIndexError("the Pagefind service stopped")
-        except (ValueError, KeyError, OSError) as failure:  # a broken answer: fail, not hang
-            error = failure
-        for future in self._responses.values():
-            if not future.done():
-                future.set_exception(error)
+def term_key(term: str) -> str:
+    """The file a term is kept in: its first two characters, a-z and 0-9 only."""
+    return _KEY_OUTSIDE.sub("_", term[:2])
 
-    def _answer(self, response: dict[str, Any]) -> None:
-        future = self._responses.get(response.get("message_id", -1))
-        if future is None or future.done():
-            log.debug("Pagefind answer without a waiting request: %s", response)
-            return
-        payload = response["payload"]
-        if payload.get("type") == "Error":
-            future.set_exception(SearchIndexError(payload.get("message", "unknown error")))
-        else:
-            future.set_result(payload)
 
-    async def close(self) -> None:
-        """Stop the service; every request was awaited, so none is left waiting."""
-        self._poll_task.cancel()
-        self._backend.terminate()
-        await self._backend.wait()
+def plain_text(body_html: str) -> str:
+    """The text of sanitised HTML (no script or comment can be in it), entities decoded."""
+    return html.unescape(_TAG.sub(" ", body_html))
+
+
+def _document(page: RecordPage) -> list[str]:
+    address = page.output_path.removesuffix("index.html")
+    excerpt = _SPACE.sub(" ", page.description).strip()
+    if len(excerpt) > EXCERPT_CHARACTERS:
+        excerpt = excerpt[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + "…"
+    return [address, page.title, KIND_LABELS[page.record.collection], excerpt]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
