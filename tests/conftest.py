@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import MINIMAL, REPO, TEMPLATES, Files
+from helpers import make_site as make_site_in
 
-FIXTURES = Path(__file__).parent / "fixtures"
-MINIMAL = FIXTURES / "minimal"
-REPO = Path(__file__).parent.parent
-TEMPLATES = REPO / "templates"
+__all__ = ["MINIMAL", "REPO", "TEMPLATES", "MakeSite"]  # what the test modules import from here
 
 MakeSite = Callable[..., Path]
 
@@ -26,22 +24,7 @@ def make_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MakeSite:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763769600")
 
-    def make(files: dict[str, str | bytes | None] | None = None, base: Path | None = MINIMAL) -> Path:
-        content = tmp_path / "content"
-        if base is not None:
-            shutil.copytree(base, content)
-        else:
-            content.mkdir()
-        for name, text in (files or {}).items():
-            path = content / name
-            if text is None:
-                path.unlink()
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        return content
+    def make(files: Files | None = None, base: Path | None = MINIMAL) -> Path:
+        return make_site_in(tmp_path, files, base)
 
     return make
