@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 try:  # the C parser is several times faster; the pure one gives the same nodes
     from yaml import CSafeLoader as _Loader
@@ -22,6 +23,7 @@ _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}  # dates stay text; validate parses them
 _CONSTRUCTED = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
 _CONSTRUCTOR = SafeConstructor()
+_RESOLVER = Resolver()  # the implicit types of both loaders, C and pure
 # What load.py refuses in a file's text, and what only escapes can put in a value: C0 and
 # C1 controls but tab and line feed, zero-width and bidirectional formatting characters.
 _INVISIBLE = re.compile(
@@ -182,6 +184,10 @@ class _Walker:
 
     def walk_scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
         self.check_characters(node)
+        if node.tag != _implicit_tag(node):  # an explicit tag, even a standard one (!!int)
+            raise YamlProblem(
+                self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain text"
+            )
         if node.tag in _TEXT_TAGS:
             return str(node.value)
         if node.tag not in _CONSTRUCTED:
@@ -209,3 +215,11 @@ class _Walker:
             raise YamlProblem(
                 self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain data"
             )
+
+
+def _implicit_tag(node: yaml.ScalarNode) -> str:
+    """The tag the loader gives this scalar as written, with no tag: a quoted or block
+    scalar is text, a plain one is whatever its text resolves to."""
+    if node.style:
+        return _TAG + "str"
+    return str(_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)))
