@@ -129,12 +129,17 @@ def read_store(path: Path, namespace: bytes) -> dict[Any, Any]:
 
 def write_store(path: Path, namespace: bytes, entries: Mapping[Any, Any]) -> None:
     """Replace a store in one step, so that a killed build leaves the old one or the new one."""
+    payload = pickle.dumps(dict(entries), protocol=pickle.HIGHEST_PROTOCOL)
+    replace_file(path, FORMAT + namespace + hashlib.sha256(payload).digest() + payload)
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Write a file of the cache in one step; one that cannot be written is only a warning."""
     try:
         _prepare_folder(path.parent)
-        payload = pickle.dumps(dict(entries), protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(FORMAT + namespace + hashlib.sha256(payload).digest() + payload)
+            stream.write(content)
         os.replace(temporary, path)
     except OSError as problem:  # a cache that cannot be written only makes the next build slower
         log.warning("could not write the build cache %s: %s", path, problem)
@@ -311,6 +316,7 @@ class PageCache:
     fingerprinter: Fingerprinter = field(default_factory=Fingerprinter)
     new_fingerprints: dict[str, bytes] = field(default_factory=dict)
     template_digests: dict[str, bytes] = field(default_factory=dict)
+    compiled_dir: Path | None = None  # Jinja's compiled templates (render.templating)
 
     def fingerprint(self, page: Any, settings: Any, env: jinja2.Environment) -> bytes | None:
         """A hash of everything a page shows: its context, the site settings, its templates."""
@@ -377,7 +383,8 @@ class BuildCache:
                 LazyStore(folder / "records.pickle", namespace),
             ),
             bodies=BodyCache(LazyStore(folder / "bodies.pickle", namespace)),
-            pages=PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {})),
+            pages=PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}),
+                            compiled_dir=folder / "templates"),  # fmt: skip
             state=pages.get("state", {}),
             spare=pages.get("spare", {}),
         )

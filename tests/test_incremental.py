@@ -198,6 +198,35 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(
     assert snapshot(output) == snapshot(tmp_path / "cold" / "output")
 
 
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damaged_compiled_templates_are_compiled_again(
+    tmp_path: Path, damage: Callable[[Path], None]
+) -> None:
+    content, templates, output = edited_site(tmp_path)
+    compiled = [p for p in (cache_folder(content) / "templates").iterdir() if p.name[0] != "."]
+    assert len(compiled) >= 10, "compiled templates are kept"
+    for path in compiled:
+        damage(path)
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_compiled_templates_changed_on_disk_are_not_run(tmp_path: Path) -> None:
+    """Jinja checks a compiled template against its source, not its own bytes: ours does."""
+    content, templates, output = edited_site(tmp_path)
+    changed = 0
+    for path in (cache_folder(content) / "templates").iterdir():
+        raw = path.read_bytes()
+        if b"<main" in raw:
+            path.write_bytes(raw.replace(b"<main", b"<mAin"))
+            changed += 1
+    assert changed == 1  # the base layout
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
 def test_a_cache_from_another_version_of_the_generator_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

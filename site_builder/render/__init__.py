@@ -40,7 +40,7 @@ def render_site(
         *site_page_contexts(site, scorecards, bodies, data_files),
     ]
     contexts = [meta.with_metadata(page, site) for page in contexts]
-    env = make_environment(config.templates_dir)
+    env = make_environment(config.templates_dir, cache.compiled_dir if cache else None)
     output: Output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))

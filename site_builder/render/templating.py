@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from site_builder import cache
 from site_builder import models as m
 from site_builder import urls
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Return the environment every page is rendered with."""
+def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
+    """Return the environment every page is rendered with; with `compiled_dir`, compiled
+    templates are kept there between builds."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        bytecode_cache=CompiledTemplates(compiled_dir) if compiled_dir else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -29,6 +34,32 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["figure"] = figure
     env.filters["review_kind"] = review_kind
     return env
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept between builds: compiling them took half of a small
+    site's rebuild. Jinja checks each against its template's source; a checksum of our own
+    makes a damaged file a miss (compiled again), never code that runs."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            raw = (self.folder / bucket.key).read_bytes()
+        except OSError:
+            return
+        payload = raw[32:]
+        if hashlib.sha256(payload).digest() != raw[:32]:
+            return
+        try:
+            bucket.bytecode_from_string(payload)
+        except (ValueError, EOFError, TypeError, pickle.UnpicklingError):  # a Jinja or Python
+            bucket.reset()  # that wrote it in another way
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        cache.replace_file(self.folder / bucket.key, hashlib.sha256(payload).digest() + payload)
 
 
 @jinja2.pass_context
