@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test serve check bench fuzz clean
+.PHONY: build test serve check bench bench-serve fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,9 @@ RUNS ?= 3
 bench: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py --sizes $(SIZES) --runs $(RUNS)
+
+# The live preview's save-to-served time (bench/serve_latency.py), on the default content or,
+# after make bench, on a generated corpus: make bench-serve SERVE_CONTENT=bench/work/10000/content
+SERVE_CONTENT ?= content
+bench-serve: $(BIN)/.installed
+	$(BIN)/python bench/serve_latency.py --content $(SERVE_CONTENT) --templates templates --runs $(RUNS)
