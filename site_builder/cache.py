@@ -442,19 +442,24 @@ def inputs_digest(*parts: Any) -> bytes:
 def output_matches(output_dir: Path, manifest: Manifest) -> bool:
     """Whether the output folder holds exactly the manifest's files, as they were written."""
     found = 0
-    for folder, _, names in os.walk(output_dir):
-        for name in names:
-            path = os.path.join(folder, name)
-            state = manifest.get(os.path.relpath(path, output_dir).replace(os.sep, "/"))
-            if state is None:
-                if name == MARKER and folder == str(output_dir):
+    pending = [("", str(output_dir))]
+    while pending:  # os.scandir by hand: os.walk and relpath took most of a warm build
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
                     continue
-                return False
-            try:
-                stat = os.lstat(path)
-            except OSError:
-                return False
-            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
-                return False
-            found += 1
+                state = manifest.get(prefix + entry.name)
+                if state is None:
+                    if entry.name == MARKER and not prefix:
+                        continue
+                    return False
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    return False
+                if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
+                    return False
+                found += 1
     return found == len(manifest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.cache import BuildCache, default_folder, folder_digests, inputs_digest
@@ -13,7 +14,7 @@ from site_builder.history import History, read_history
 from site_builder.load import Listing, list_content
 from site_builder.models import Record, SiteSettings
 from site_builder.pool import Progress
-from site_builder.write import tidy_beside, write_changed
+from site_builder.write import refuse_foreign_folder, tidy_beside, write_changed
 
 # The stages after loading are imported where they run: a build with nothing to do never
 # needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
@@ -76,6 +77,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
 
     The cache of the last builds (beside the content) lets this redo only what changed:
     nothing at all when no input changed and the output is as it was left."""
+    refuse_foreign_folder(Path(os.path.abspath(config.output_dir)))  # before any work or cache
     cache = BuildCache.open(default_folder(config.content_dir), config.output_dir)
     listing = list_content(config.content_dir)
     history = read_history(config.content_dir)

@@ -54,7 +54,7 @@ def write_changed(files: dict[str, bytes], output_dir: Path, reuse: Reuse) -> Ma
     stale files replaced, or a new one where unchanged files are hard-linked from the
     output. After the swap the old output becomes the spare: no site is ever deleted."""
     output_dir = Path(os.path.abspath(output_dir))
-    _refuse_foreign_folder(output_dir)
+    refuse_foreign_folder(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(output_dir):
         remove_stale_folders(output_dir)
@@ -201,7 +201,7 @@ def _link_same(output_dir: Path, output_path: str, target: str, state: FileState
     return True
 
 
-def _refuse_foreign_folder(output_dir: Path) -> None:
+def refuse_foreign_folder(output_dir: Path) -> None:
     """Never replace a folder this tool did not make: a typo must not wipe a home folder."""
     if output_dir.is_symlink():
         raise UsageError(f"output folder {output_dir} is a symbolic link; give a real folder")
