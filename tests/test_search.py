@@ -92,6 +92,7 @@ def found(page: Page, query: str) -> list[str]:
         ("Wren", "/cases/child-marigold/"),  # and by another name it is known by
         ("caseloads", "/inspections/eastborough-scrutiny-2019/"),  # a judgement by its findings
         ("allocation referrals", "/inspections/eastborough-scrutiny-2019/"),
+        ("the Marigold", "/cases/child-marigold/"),  # a word the index leaves out is ignored
     ],
 )
 def test_search_finds_councils_cases_and_judgements(

@@ -6,7 +6,8 @@ WebAssembly, nothing but JSON. The index is built from the page contexts, not fr
 so it holds exactly the text of the record (never navigation, citations or private notes).
 
 Files, under `search-index/`:
-    meta.json           {"documents": n, "documents_per_file": k, "terms": [file keys]}
+    meta.json           {"documents": n, "documents_per_file": k, "stop_words": [...],
+                        "terms": [file keys]}
     terms-<key>.json    {term: [document, weight, document, weight, ...]} for the terms
                         whose first two characters make <key>
     documents-<n>.json  [[address from the site root, title, kind, excerpt], ...]
@@ -73,7 +74,7 @@ def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
         name = f"{SEARCH_FOLDER}/documents-{start // DOCUMENTS_PER_FILE}.json"
         output[name] = _json([_document(page) for page in chunk])
     meta = {"documents": len(ordered), "documents_per_file": DOCUMENTS_PER_FILE,
-            "terms": sorted(files)}  # fmt: skip
+            "stop_words": sorted(STOP_WORDS), "terms": sorted(files)}  # fmt: skip
     output[f"{SEARCH_FOLDER}/meta.json"] = _json(meta)
     return output
 

@@ -16,9 +16,7 @@
   }
   var MAX_RESULTS = 20;
   var PREFIX_FACTOR = 0.5;  // a word that only begins with what was typed counts for less
-  // The same words the index leaves out (STOP_WORDS in render/search.py).
-  var STOP_WORDS = new Set(("a an and are as at be by for from has have in is it its of on or " +
-    "that the this to was were which with").split(" "));
+  var stopWords = new Set();  // the words the index leaves out, from its meta.json
   var indexUrl = new URL(form.getAttribute("data-index"), window.location.href);
   var siteRoot = new URL("../", indexUrl);
   var files = new Map();
@@ -39,7 +37,7 @@
   /* As words() in render/search.py: lower case, accents dropped, letters and digits only. */
   function words(text) {
     var folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-    return (folded.match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) { return !STOP_WORDS.has(w); });
+    return (folded.match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) { return !stopWords.has(w); });
   }
 
   function termKey(term) {
@@ -137,7 +135,7 @@
   function search(query) {
     var ticket = ++latest;
     query = query.trim();
-    var searched = words(query);
+    var searched = [];
     if (!query) {
       list.replaceChildren();
       say("");
@@ -146,6 +144,8 @@
     say("Searching…");
     fetchJson("meta.json")
       .then(function (meta) {
+        stopWords = new Set(meta.stop_words);
+        searched = words(query);
         return Promise.all(searched.map(function (word) { return scoresFor(word, meta); }))
           .then(function (perWord) {
             var found = perWord.length ? rank(perWord) : [];
