@@ -210,3 +210,20 @@ def test_rebuilding_after_a_change_leaves_no_stale_index_file(make_site: MakeSit
     index = Path("out/search-index")
     assert "hollyhock" in json.loads((index / "terms-ho.json").read_text("utf-8"))
     assert not (index / "terms-ma.json").exists()  # marigold was its only word in "ma"
+
+
+def test_search_page_with_results_shown_has_no_axe_violation(
+    browser: Browser, served: tuple[str, Path]
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(served[0] + "search/?q=Northtown")
+    page.locator("#search-results mark").first.wait_for()  # results, with the words marked
+    page.evaluate(Axe().axe_script)
+    found = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.help))"
+    )
+    assert found == []
+    page.close()
