@@ -184,16 +184,14 @@ class _Walker:
 
     def walk_scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
         self.check_characters(node)
-        if node.tag != _implicit_tag(node):  # an explicit tag, even a standard one (!!int)
+        # Any explicit tag, even a standard one (!!int), and any type we do not construct
+        # (the implicit `=` value tag, say) is refused with one message.
+        if node.tag != _implicit_tag(node) or node.tag not in _TEXT_TAGS | _CONSTRUCTED:
             raise YamlProblem(
                 self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain text"
             )
         if node.tag in _TEXT_TAGS:
             return str(node.value)
-        if node.tag not in _CONSTRUCTED:
-            raise YamlProblem(
-                self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain text"
-            )
         value = getattr(_CONSTRUCTOR, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
         if isinstance(value, float) and not math.isfinite(value):
             raise YamlProblem(
