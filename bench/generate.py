@@ -45,6 +45,7 @@ SITE_YAML = """\
 title: "Safeguarding Watch (benchmark)"
 base_url: "https://bench.example/"
 description: "A synthetic record for measuring build speed."
+contact: "corrections@bench.example"
 licence: "Open data under CC BY 4.0"
 support: "Childline: 0800 1111."
 """

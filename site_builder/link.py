@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from site_builder import models as m
+from site_builder.consistency import check_consistency, linked_sources
 from site_builder.errors import ContentError
 
 RecordMap = dict[str, m.Record]
@@ -88,6 +89,8 @@ def link_records(
             record, everything, known_slugs, visible, record.slug in visible[name]
         )
     ]
+    published = [r for found in visible.values() for r in found.values() if not r.is_withdrawn]
+    errors += check_consistency(published, everything.get("sources", {}))
     return _with_backlinks(settings, visible), errors
 
 
@@ -142,7 +145,8 @@ def _with_backlinks(settings: m.SiteSettings, visible: dict[str, RecordMap]) -> 
         for record in visible[name].values():
             if record.is_withdrawn:
                 continue
-            for slug in sorted({ref.slug for ref in record.references if ref.collection == "sources"}):
+            cited = {ref.slug for ref in record.references if ref.collection == "sources"}
+            for slug in sorted(cited | (linked_sources(record) & visible["sources"].keys())):
                 cited_by[slug].append(record)
             if isinstance(record, m.Case):
                 cases_of[record.authority].append(record)

@@ -131,3 +131,12 @@ def _converter(context: _Context) -> markdown.Markdown:
 def _line_of(body: str, needle: str, body_line: int) -> int:
     index = body.find(needle) if needle else -1
     return body_line + (body.count("\n", 0, index) if index >= 0 else 0)
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def links_as_words(text: str) -> str:
+    """Markdown text with each inline link replaced by its words: for a feed's summary or a
+    meta description, where a citation cannot be a link."""
+    return _MARKDOWN_LINK.sub(r"\1", text)

@@ -2,71 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from site_builder.dates import PartialDate as PartialDate  # noqa: PLC0414 - re-exported
 from site_builder.errors import SourceLocation
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-@dataclass(frozen=True, order=True)
-class PartialDate:
-    """A date known to the day, the month or only the year."""
-
-    year: int
-    month: int = 0
-    day: int = 0
-
-    @classmethod
-    def parse(cls, text: str) -> PartialDate | None:
-        """Return the date written as YYYY, YYYY-MM or YYYY-MM-DD, or None if not a real one."""
-        match = _PARTIAL_DATE.match(text)
-        if not match:
-            return None
-        year, month, day = (int(part) if part else 0 for part in match.groups())
-        if year < 1800 or (match.group(2) and not 1 <= month <= 12):
-            return None
-        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return None
-        return cls(year, month, day)
-
-    @property
-    def iso(self) -> str:
-        """The date as written: YYYY, YYYY-MM or YYYY-MM-DD."""
-        parts = [f"{self.year:04d}"]
-        if self.month:
-            parts.append(f"{self.month:02d}")
-        if self.day:
-            parts.append(f"{self.day:02d}")
-        return "-".join(parts)
-
-    @property
-    def is_full(self) -> bool:
-        return bool(self.day)
-
-    def display(self) -> str:
-        """The date in words, as precise as it is known: '17 May 2008', 'May 2008', '2008'."""
-        if not self.month:
-            return str(self.year)
-        month = calendar.month_name[self.month]
-        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
-
-    def earliest(self) -> dt.date:
-        """The first day the date could be."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    def latest(self) -> dt.date:
-        """The last day the date could be."""
-        month = self.month or 12
-        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
-
-    def __str__(self) -> str:
-        return self.iso
 
 
 class Status(Enum):
@@ -113,6 +54,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """Markdown in a field of a record (findings, proceedings, a note): rendered and checked
+    like the body, its citations links to source records."""
+
+    key: str  # where it is: 'findings', 'corrections.0.text', 'figures.1.note'
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Correction:
     date: PartialDate
     text: str
@@ -142,11 +93,17 @@ class Record:
     body: str = ""
     body_line: int = 1
     references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)
+    prose: tuple[Prose, ...] = field(default=(), compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # by field
     sources: tuple[str, ...] = ()
 
     @property
     def is_withdrawn(self) -> bool:
         return self.status is Status.WITHDRAWN
+
+    def line_of(self, name: str) -> int:
+        """The line a top-level field starts on (the first line if it is not there)."""
+        return self.lines.get(name, 1)
 
     @property
     def label(self) -> str:
@@ -219,6 +176,12 @@ class Case(Record):
     content_note: str | None = None
     proceedings: str | None = None
     reviews: tuple[Review, ...] = ()
+    services_involved: str = "not_known"  # yes, no or not_known: what the sources say
+
+    @property
+    def were_services_involved(self) -> bool:
+        """Whether a source says the council's children's services were involved."""
+        return self.services_involved == "yes"
 
 
 @dataclass(frozen=True)
@@ -229,36 +192,86 @@ class Judgement:
 
 @dataclass(frozen=True, kw_only=True)
 class Inspection(Record):
+    """A judgement, or several like judgements at once (`count`, `grades`).
+
+    A record says what its sources say and no more: `count` is None where no source gives
+    the number, and `grade_at_least` gives a grade known only as a range ("approved":
+    adequate or better) to the judgements whose exact grade is not given."""
+
     title: str
     authority: str
     judged_by: str
     kind: str
     date: PartialDate
+    published: PartialDate | None = None
     board: str | None = None
     framework: str | None = None
     grade: Grade | None = None
-    count: int = 1
+    grade_at_least: Grade | None = None
+    count: int | None = 1
     grades: tuple[tuple[Grade, int], ...] = ()
     judgements: tuple[Judgement, ...] = ()
     cases: tuple[str, ...] = ()
+    reruns_ordered: int | None = None
     findings: str | None = None
     actions: str | None = None
     url: str | None = None
 
     @property
     def grade_counts(self) -> dict[Grade, int]:
-        """Each grade given and how many times: an aggregate counts as `count` judgements."""
+        """Each exact grade given and how many times: an aggregate counts as its judgements."""
         if self.grades:
             return {grade: n for grade, n in self.grades if n}
         return {self.grade: 1} if self.grade else {}
 
     @property
+    def is_graded(self) -> bool:
+        """Whether the record gives a grade on the ranked scale, exact or as a range."""
+        return self.overall_grade.rank is not None or self.grade_at_least is not None
+
+    @property
+    def known_count(self) -> int:
+        """How many judgements the record is known to stand for (a lower bound when `count`
+        is not known): at least one, or as many as its grades add up to."""
+        if self.count is not None:
+            return self.count
+        return max(1, sum(n for _, n in self.grades))
+
+    @property
+    def ungraded_count(self) -> int:
+        """How many of its known judgements have no exact grade in the record."""
+        return max(0, self.known_count - sum(self.grade_counts.values()))
+
+    @property
     def overall_grade(self) -> Grade:
-        """The single grade of the record; for an aggregate, the worst grade given."""
+        """The single exact grade of the record; for an aggregate, the worst grade given."""
         if self.grade:
             return self.grade
         ranked = [g for g in self.grade_counts if g.rank is not None]
         return min(ranked, key=lambda g: g.rank or 0) if ranked else Grade.NOT_GRADED
+
+    @property
+    def has_unknown_judgements(self) -> bool:
+        """Whether some of its judgements have no exact grade, or their number is not known."""
+        return self.ungraded_count > 0 or (self.count is None and not self.grade)
+
+    @property
+    def rank_range(self) -> tuple[int, int] | None:
+        """The lowest and highest rank its overall (worst) grade could have, or None."""
+        exact = self.overall_grade.rank
+        if not self.has_unknown_judgements:
+            return (exact, exact) if exact is not None else None
+        if self.grade_at_least is None or self.grade_at_least.rank is None:
+            return (1, exact) if exact is not None else None
+        bound = self.grade_at_least.rank
+        return (min(exact, bound), exact) if exact is not None else (bound, 4)
+
+    @property
+    def grade_words(self) -> str:
+        """The grade as page copy: 'Inadequate', 'Adequate or better'."""
+        if self.grade_at_least and not self.grade_counts:
+            return f"{self.grade_at_least.label} or better"
+        return self.overall_grade.label
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -282,5 +295,10 @@ class SiteSettings:
     title: str
     base_url: str
     description: str
+    contact: str = ""
     licence: str | None = None
     support: str | None = None
+
+    @property
+    def contact_is_email(self) -> bool:
+        return not self.contact.startswith(("https://", "http://"))

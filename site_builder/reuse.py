@@ -82,6 +82,20 @@ def _read_chunk(
     return results
 
 
+Text = tuple[str, str, str, int]  # where its HTML is kept, page path, Markdown, first line
+
+
+def record_texts(records: list[m.Record]) -> list[Text]:
+    """Every Markdown text of the records: each body (kept by page path) and each Markdown
+    field (kept as 'page path#field', e.g. 'cases/x/index.html#proceedings')."""
+    texts = []
+    for record in records:
+        path = urls.record_path(record)
+        texts.append((path, path, record.body, record.body_line))
+        texts.extend((f"{path}#{p.key}", path, p.text, p.line) for p in record.prose)
+    return texts
+
+
 def render_bodies(
     records: list[m.Record],
     known_paths: frozenset[str],
@@ -89,42 +103,38 @@ def render_bodies(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> tuple[dict[str, str], list[ContentError]]:
-    """Each record's body as sanitised HTML, keyed by page path, and the problems found."""
+    """Each record's body and Markdown fields as sanitised HTML (keyed as record_texts says),
+    and the problems found."""
+    texts = record_texts(records)
+    files = [record.path for record in records for _ in range(1 + len(record.prose))]
     bodies: dict[str, str] = {}
     unrendered: list[int] = []
-    for index, record in enumerate(records):
-        path = urls.record_path(record)
-        cached = cache.lookup(record.body, path, known_paths) if cache else None
+    for index, (key, page_path, text, _) in enumerate(texts):
+        cached = cache.lookup(text, page_path, known_paths) if cache else None
         if cached is None:
             unrendered.append(index)
         else:
-            bodies[path] = cached
+            bodies[key] = cached
     errors: list[ContentError] = []
     for index, body_html, problems in map_chunks(
-        _body_chunk, (records, known_paths), unrendered, jobs, progress, "rendering text"
+        _body_chunk, (texts, known_paths), unrendered, jobs, progress, "rendering text"
     ):
-        record = records[index]
-        path = urls.record_path(record)
-        bodies[path] = body_html
-        errors.extend(
-            ContentError(SourceLocation(record.path, x.line), x.message) for x in problems
-        )
+        key, page_path, text, _ = texts[index]
+        bodies[key] = body_html
+        errors.extend(ContentError(SourceLocation(files[index], x.line), x.message) for x in problems)
         if cache and not problems:
-            cache.store(record.body, path, body_html)
+            cache.store(text, page_path, body_html)
     return bodies, errors
 
 
 def _body_chunk(
-    shared: tuple[list[m.Record], frozenset[str]], indices: Sequence[int]
+    shared: tuple[list[Text], frozenset[str]], indices: Sequence[int]
 ) -> list[tuple[int, str, list[markup.BodyProblem]]]:
-    records, known_paths = shared
+    texts, known_paths = shared
     results = []
     for index in indices:
-        record = records[index]
-        path = urls.record_path(record)
-        body_html, problems = markup.render_markdown(
-            record.body, path, known_paths, record.body_line
-        )
+        _, page_path, text, line = texts[index]
+        body_html, problems = markup.render_markdown(text, page_path, known_paths, line)
         results.append((index, body_html, problems))
     return results
 

@@ -36,6 +36,8 @@ def translate_error(record: RawRecord, error: ValidationError) -> Iterator[Conte
         where = record.location(key) if key else record.location()
         yield ContentError(where, f"missing required field '{_field_name((*key, missing))}'")
         return
+    if error.validator == "not" and isinstance(error.instance, dict) and "grade" in error.instance:
+        key = (*key, "grade")  # the field that clashes with the others
     yield ContentError(record.location(key), _message(record, key, error))
 
 
@@ -68,7 +70,10 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
         hint = "; write the number in plain digits, such as 12" if digits else ""
         return f"{name}: expected {_expected(error.validator_value)}, got {_show(value)}{hint}"
     if kind == "format" and error.validator_value == "partial-date":
-        return f"{name}: {_show(value)} is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY"
+        return (f"{name}: {_show(value)} is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, "
+                "with '?' after the last part that is inferred (2008?)")  # fmt: skip
+    if kind == "format" and error.validator_value == "contact":
+        return f"{name}: {_show(value)} is neither an email address nor an https:// address"
     if kind == "format":
         return f"{name}: {_show(value)} is not a web address starting https:// or http://"
     if kind == "pattern":
@@ -81,9 +86,10 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
     if kind == "uniqueItems":
         return f"{name} lists the same item twice"
     if kind == "not":
-        return "give either 'grade' or 'count' with 'grades', not both"
-    if kind == "dependentRequired":
-        return "'count' and 'grades' go together: give both, or 'grade' alone"
+        fields = error.instance if isinstance(error.instance, dict) else {}
+        both = [k for k in ("count", "grades", "grade_at_least") if k in fields]
+        return (f"give either 'grade' (one judgement) or '{both[0] if both else 'count'}' "
+                "(several, or a grade known only as a range), not both")  # fmt: skip
     if kind == "anyOf" and _field_name(key).startswith("responses"):
         return f"{name} needs 'text' or 'url'"
     if kind == "propertyNames":

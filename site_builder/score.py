@@ -1,86 +1,185 @@
-"""Score stage: pure functions from the linked site to one scorecard per authority."""
+"""Score stage: pure functions from the linked site to one scorecard per authority.
+
+Every figure is a Tally that keeps the records it counts, and is never more precise than
+they are: where a record leaves a number or a grade open, the figure is a lower bound.
+"""
 
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from site_builder import models as m
 from site_builder.link import Site
 
 INTERVENTION_KINDS = ("ministerial_direction", "improvement_notice")
+# A grade known only as a range is counted under the lowest grade it could be.
+RANGE_GRADES = (m.Grade.GOOD, m.Grade.ADEQUATE, m.Grade.REQUIRES_IMPROVEMENT, m.Grade.INADEQUATE)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a record leaves a figure open: 'the source gives no number of judgements'."""
+
+    record: m.Record
+    text: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count from the record, the records it counts, and how sure it is.
+
+    `at_least` is the count itself when `is_exact`; otherwise the record only shows that
+    the figure is at least that, and `reasons` say why (one per record that leaves it open).
+    """
+
+    at_least: int
+    is_exact: bool = True
+    records: tuple[m.Record, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def value(self) -> int | None:
+        """The exact figure, or None where only a lower bound is known."""
+        return self.at_least if self.is_exact else None
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.at_least + other.at_least,
+            self.is_exact and other.is_exact,
+            _unique((*self.records, *other.records)),
+            _unique((*self.reasons, *other.reasons)),
+        )
+
+
+def _unique(items: tuple[object, ...]) -> tuple:  # type: ignore[type-arg]
+    return tuple(dict.fromkeys(items))
+
+
+def tally(records: Iterable[m.Record]) -> Tally:
+    """An exact count of records, each counted once."""
+    found = tuple(records)
+    return Tally(len(found), True, found)
+
+
+@dataclass(frozen=True)
+class GradeTally:
+    """Judgements by grade: exact grades, grades known only as a range, and the total."""
+
+    by_grade: dict[m.Grade, Tally]
+    by_range: dict[m.Grade, Tally]  # keyed by the lowest grade: adequate -> "adequate or better"
+    total: Tally
+    range_reasons: dict[m.Grade, tuple[Reason, ...]]  # why each range's grades are open
+
+    def grade(self, grade: m.Grade) -> Tally:
+        """How many judgements got exactly this grade (a lower bound if any are unknown)."""
+        exact = self.by_grade.get(grade, Tally(0))
+        open_ranges = [lowest for lowest in self.by_range if _could_be(lowest, grade)]
+        if not open_ranges:
+            return exact
+        reasons = tuple(reason for lowest in open_ranges for reason in self.range_reasons[lowest])
+        return Tally(exact.at_least, False, exact.records, _unique((*exact.reasons, *reasons)))
+
+    @property
+    def inadequate(self) -> Tally:
+        return self.grade(m.Grade.INADEQUATE)
+
+
+def _could_be(lowest: m.Grade, grade: m.Grade) -> bool:
+    """Whether a judgement known to be `lowest` or better could have got `grade`."""
+    return grade.rank is not None and lowest.rank is not None and grade.rank >= lowest.rank
+
+
+def count_grades(inspections: Iterable[m.Inspection]) -> GradeTally:
+    """Count judgements by grade; an aggregate record counts as each of its judgements."""
+    by_grade: dict[m.Grade, Tally] = {}
+    by_range: dict[m.Grade, Tally] = {}
+    range_reasons: dict[m.Grade, tuple[Reason, ...]] = {}
+    total = Tally(0)
+    for inspection in inspections:
+        for grade, n in inspection.grade_counts.items():
+            by_grade[grade] = by_grade.get(grade, Tally(0)) + Tally(n, True, (inspection,))
+        known = inspection.count is not None
+        reasons = () if known else (_reason(inspection),)
+        if inspection.has_unknown_judgements:
+            lowest = inspection.grade_at_least or m.Grade.INADEQUATE
+            rest = Tally(inspection.ungraded_count, known, (inspection,), reasons)
+            by_range[lowest] = by_range.get(lowest, Tally(0)) + rest
+            range_reasons[lowest] = (*range_reasons.get(lowest, ()), _reason(inspection))
+        total += Tally(inspection.known_count, known, (inspection,), reasons)
+    order = list(m.Grade)
+    return GradeTally(
+        {g: by_grade[g] for g in order if g in by_grade},
+        {g: by_range[g] for g in order if g in by_range},
+        total,
+        range_reasons,
+    )
+
+
+def _reason(inspection: m.Inspection) -> Reason:
+    """Why a record leaves a figure open."""
+    lowest = inspection.grade_at_least
+    if inspection.count is None and lowest:
+        text = ("the source gives no number of judgements, and their grade only as "
+                f"{lowest.label.lower()} or better")  # fmt: skip
+    elif inspection.count is None:
+        text = "the source gives no number of judgements"
+    elif lowest:
+        text = (f"the source gives the grade of {inspection.ungraded_count} of "
+                f"{inspection.count} judgements only as {lowest.label.lower()} or better")  # fmt: skip
+    else:
+        text = f"the source gives no grade for {inspection.ungraded_count} of {inspection.count}"
+    return Reason(inspection, text)
 
 
 @dataclass(frozen=True)
 class Scorecard:
-    """One authority's figures, keeping the records each was computed from."""
+    """One authority's figures, each keeping the records it was computed from."""
 
     authority: str
-    inspections_by_grade: dict[m.Grade, int]
-    scr_evaluations_by_grade: dict[m.Grade, int]
+    inspections: GradeTally
+    scr_evaluations: GradeTally
     latest_inspection: m.Inspection | None
     previous_inspection: m.Inspection | None
-    cases_by_harm: dict[str, int]
-    reviews_total: int
-    reviews_pending: int
-    reviews_rerun_ordered: int
+    cases_died: Tally
+    cases_seriously_harmed: Tally
+    cases_services_involved: Tally
+    reviews_total: Tally
+    reviews_pending: Tally
+    reviews_rerun_ordered: Tally
     median_days_commissioned_to_published: float | None
+    median_days_reviews: tuple[m.Record, ...]
     interventions: tuple[m.Inspection, ...]
     peers: tuple[str, ...]
     statistical_neighbours: tuple[str, ...]
-    evidence: tuple[m.Inspection, ...]
-
-    @property
-    def scr_evaluations_total(self) -> int:
-        return sum(self.scr_evaluations_by_grade.values())
-
-    @property
-    def scr_evaluations_inadequate(self) -> int:
-        return self.scr_evaluations_by_grade.get(m.Grade.INADEQUATE, 0)
 
     @property
     def direction(self) -> str | None:
-        """'better', 'same' or 'worse' than the graded inspection before the latest."""
+        """'better', 'same' or 'worse' than the graded inspection before the latest; None
+        where there is none, or where a grade range leaves it open."""
         if not self.latest_inspection or not self.previous_inspection:
             return None
-        latest = _rank(self.latest_inspection)
-        previous = _rank(self.previous_inspection)
-        return "better" if latest > previous else "worse" if latest < previous else "same"
+        latest = self.latest_inspection.rank_range
+        previous = self.previous_inspection.rank_range
+        if latest is None or previous is None:
+            return None
+        if latest[0] > previous[1]:
+            return "better"
+        if latest[1] < previous[0]:
+            return "worse"
+        return "same" if latest[0] == latest[1] == previous[0] == previous[1] else None
 
-    def as_data(self, url_of: Any) -> dict[str, Any]:
-        """The scorecard as /data/scorecards.json holds it; `url_of` maps a record to a URL."""
-        latest = self.latest_inspection
-        return {
-            "inspections_by_grade": _grade_dict(self.inspections_by_grade),
-            "scr_evaluations": {
-                "total": self.scr_evaluations_total,
-                "by_grade": _grade_dict(self.scr_evaluations_by_grade),
-                "inadequate": self.scr_evaluations_inadequate,
-            },
-            "latest_inspection": None
-            if latest is None
-            else {"grade": latest.overall_grade.value, "date": latest.date.iso, "record": latest.slug,
-                  "url": url_of(latest)},  # fmt: skip
-            "direction": self.direction,
-            "cases_by_harm": dict(self.cases_by_harm),
-            "reviews": {
-                "total": self.reviews_total,
-                "pending": self.reviews_pending,
-                "rerun_ordered": self.reviews_rerun_ordered,
-                "median_days_commissioned_to_published": self.median_days_commissioned_to_published,
-            },
-            "interventions": [
-                {"date": i.date.iso, "record": i.slug, "url": url_of(i)} for i in self.interventions
-            ],
-            "peers": list(self.peers),
-            "statistical_neighbours": list(self.statistical_neighbours),
-        }
+    @property
+    def interventions_tally(self) -> Tally:
+        return tally(self.interventions)
 
-
-def _grade_dict(counts: dict[m.Grade, int]) -> dict[str, int]:
-    return {grade.value: counts[grade] for grade in m.Grade if counts.get(grade)}
+    @property
+    def has_records(self) -> bool:
+        """Whether anything about the council is in the record yet."""
+        return bool(self.inspections.total.records or self.scr_evaluations.total.records
+                    or self.cases_died.records or self.cases_seriously_harmed.records
+                    or self.interventions)  # fmt: skip
 
 
 def score_authorities(site: Site) -> dict[str, Scorecard]:
@@ -93,24 +192,25 @@ def score_authority(site: Site, authority: m.Authority) -> Scorecard:
     inspections = [i for i in site.inspections_of.get(authority.slug, ()) if not i.is_withdrawn]
     cases = [c for c in site.cases_of.get(authority.slug, ()) if not c.is_withdrawn]
     graded = sorted(
-        (i for i in inspections if i.kind == "inspection" and i.overall_grade.rank is not None),
+        (i for i in inspections if i.kind == "inspection" and i.rank_range is not None),
         key=_chronological,
     )
-    reviews = [review for case in cases for review in case.reviews]
+    reviewed = [(case, review) for case in cases for review in case.reviews]
+    timed = [case for case, review in reviewed if _has_full_dates(review)]
     return Scorecard(
         authority=authority.slug,
-        inspections_by_grade=count_grades(i for i in inspections if i.kind == "inspection"),
-        scr_evaluations_by_grade=count_grades(i for i in inspections if i.kind == "scr_evaluation"),
+        inspections=count_grades(i for i in inspections if i.kind == "inspection"),
+        scr_evaluations=count_grades(i for i in inspections if i.kind == "scr_evaluation"),
         latest_inspection=graded[-1] if graded else None,
         previous_inspection=graded[-2] if len(graded) > 1 else None,
-        cases_by_harm={
-            "died": sum(c.harm == "died" for c in cases),
-            "seriously_harmed": sum(c.harm == "seriously_harmed" for c in cases),
-        },
-        reviews_total=len(reviews),
-        reviews_pending=sum(r.status == "pending" for r in reviews),
-        reviews_rerun_ordered=sum(r.status == "rerun_ordered" for r in reviews),
-        median_days_commissioned_to_published=median_review_days(reviews),
+        cases_died=tally(c for c in cases if c.harm == "died"),
+        cases_seriously_harmed=tally(c for c in cases if c.harm == "seriously_harmed"),
+        cases_services_involved=tally(c for c in cases if c.were_services_involved),
+        reviews_total=Tally(len(reviewed), True, _unique(tuple(c for c, _ in reviewed))),
+        reviews_pending=_reviews_with(reviewed, "pending"),
+        reviews_rerun_ordered=reruns_ordered(reviewed, inspections),
+        median_days_commissioned_to_published=median_review_days([r for _, r in reviewed]),
+        median_days_reviews=_unique(tuple(timed)),
         interventions=tuple(
             sorted(
                 (i for i in inspections if i.kind in INTERVENTION_KINDS),
@@ -124,31 +224,43 @@ def score_authority(site: Site, authority: m.Authority) -> Scorecard:
             if other.kind == authority.kind and slug != authority.slug and not other.is_withdrawn
         ),
         statistical_neighbours=authority.statistical_neighbours,
-        evidence=tuple(inspections),
     )
 
 
-def count_grades(inspections: Any) -> dict[m.Grade, int]:
-    """Count judgements by grade; an aggregate record counts as its `count` judgements."""
-    counts: Counter[m.Grade] = Counter()
-    for inspection in inspections:
-        counts.update(inspection.grade_counts)
-    return {grade: counts[grade] for grade in m.Grade if counts[grade]}
+def _reviews_with(reviewed: list[tuple[m.Case, m.Review]], status: str) -> Tally:
+    found = [(case, review) for case, review in reviewed if review.status == status]
+    return Tally(len(found), True, _unique(tuple(case for case, _ in found)))
+
+
+def reruns_ordered(
+    reviewed: list[tuple[m.Case, m.Review]], inspections: list[m.Inspection]
+) -> Tally:
+    """Reviews ordered to be re-run: the number each direction gives, and any case review
+    marked rerun_ordered that no such direction already counts."""
+    directions = [i for i in inspections if i.reruns_ordered]
+    covered = {slug for direction in directions for slug in direction.cases}
+    result = Tally(sum(d.reruns_ordered or 0 for d in directions), True, tuple(directions))
+    for case, review in reviewed:
+        if review.status == "rerun_ordered" and case.slug not in covered:
+            result += Tally(1, True, (case,))
+    return result
+
+
+def _has_full_dates(review: m.Review) -> bool:
+    commissioned, published = review.commissioned, review.published
+    return bool(commissioned and published and commissioned.is_full and published.is_full)
 
 
 def median_review_days(reviews: list[m.Review]) -> float | None:
-    """Median days from commissioned to published, over reviews with both full dates."""
+    """Median days from commissioned to published, over reviews with both dates known to
+    the day from a source: no interval is ever computed from a partial or inferred date."""
     days = [
         (r.published.earliest() - r.commissioned.earliest()).days
         for r in reviews
-        if r.commissioned and r.published and r.commissioned.is_full and r.published.is_full
+        if r.commissioned and r.published and _has_full_dates(r)
     ]
     return statistics.median(days) if days else None
 
 
-def _rank(inspection: m.Inspection) -> int:
-    return inspection.overall_grade.rank or 0
-
-
-def _chronological(inspection: m.Inspection) -> tuple[Any, ...]:
+def _chronological(inspection: m.Inspection) -> tuple[object, ...]:
     return (inspection.date.earliest(), inspection.date.latest(), inspection.slug)

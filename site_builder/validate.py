@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from site_builder import models as m
 from site_builder.errors import ContentError
 from site_builder.load import RawRecord
+from site_builder.rules import rule_problems
 from site_builder.schema import deref, load_schemas
 from site_builder.schema_errors import translate_error
 from site_builder.yamlsafe import Key
@@ -34,6 +35,17 @@ def _is_web_url(value: object) -> bool:
     return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\"<>(),;:]+@[^@\s\x00-\x1f\"<>(),;:]+\.[a-zA-Z]{2,}$")
+
+
+@FORMATS.checks("contact")
+def _is_contact(value: object) -> bool:
+    """An email address, or the https address of a form."""
+    if not isinstance(value, str):
+        return True
+    return bool(_EMAIL.match(value)) or (value.startswith("https://") and _is_web_url(value))
+
+
 _VALIDATORS = {
     name: Draft202012Validator(schema, format_checker=FORMATS)
     for name, schema in load_schemas().items()
@@ -48,7 +60,7 @@ def validate_records(
     records: list[m.Record | m.SiteSettings] = []
     for raw in raws:
         fields = coerce_text_scalars(raw)
-        problems = list(_schema_problems(raw, fields)) or list(_rule_problems(raw, fields))
+        problems = list(_schema_problems(raw, fields)) or list(rule_problems(raw, fields))
         if problems:
             errors.extend(problems)
         else:
@@ -101,27 +113,6 @@ def _schema_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[Content
         yield from translate_error(raw, error)
 
 
-def _rule_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:
-    """Rules a schema cannot say clearly, each with its own message."""
-    if fields.get("name_status") == "public_named" and "naming_basis" not in fields:
-        yield ContentError(
-            raw.location(("name_status",)),
-            "a real child's name (public_named) needs 'naming_basis': the source of the court "
-            "or official report that made it public",
-        )
-    grades = fields.get("grades")
-    if isinstance(grades, dict) and sum(grades.values()) != fields.get("count"):
-        total = sum(grades.values())
-        yield ContentError(
-            raw.location(("grades",)),
-            f"field 'grades' adds up to {total} but 'count' is {fields.get('count')}",
-        )
-    if fields.get("status") == "withdrawn" and not fields.get("corrections"):
-        yield ContentError(
-            raw.location(("status",)),
-            "a withdrawn record needs a correction saying when and why it was withdrawn",
-        )
-
 
 def build_record(raw: RawRecord, fields: dict[str, Any]) -> m.Record | m.SiteSettings:
     """Return the typed record for fields that passed validation."""
@@ -160,6 +151,8 @@ def _common(raw: RawRecord, fields: dict[str, Any]) -> dict[str, Any]:
         "body": raw.body,
         "body_line": raw.body_line,
         "references": tuple(_find_references(raw, fields)),
+        "prose": tuple(_find_prose(raw, fields)),
+        "lines": {name: raw.location((name,)).line for name in fields},
         "sources": tuple(fields.get("sources", [])),
     }
 
@@ -183,6 +176,23 @@ def _find_references(raw: RawRecord, fields: dict[str, Any]) -> Iterator[m.Refer
             yield m.Reference(node["x-ref"], value, raw.location(key), field_name)
 
     yield from visit(fields, schema, ())
+
+
+# Fields that hold Markdown, citations and all, rendered and checked like a body.
+PROSE_FIELDS = ("proceedings", "findings", "actions")
+PROSE_ITEMS = {"figures": "note", "corrections": "text", "responses": "text"}
+
+
+def _find_prose(raw: RawRecord, fields: dict[str, Any]) -> Iterator[m.Prose]:
+    """Yield each Markdown text held in a field, with the line it starts on."""
+    for name in PROSE_FIELDS:
+        if isinstance(fields.get(name), str):
+            yield m.Prose(name, fields[name], raw.location((name,)).line)
+    for name, part in PROSE_ITEMS.items():
+        for index, item in enumerate(fields.get(name) or ()):
+            if isinstance(item, dict) and isinstance(item.get(part), str):
+                key = (name, index, part)
+                yield m.Prose(f"{name}.{index}.{part}", item[part], raw.location(key).line)
 
 
 def _build_authority(raw: RawRecord, f: dict[str, Any]) -> m.Authority:
@@ -242,6 +252,7 @@ def _build_case(raw: RawRecord, f: dict[str, Any]) -> m.Case:
         content_note=f.get("content_note"),
         proceedings=f.get("proceedings"),
         reviews=reviews,
+        services_involved=f.get("services_involved", "not_known"),
     )
 
 
@@ -255,13 +266,16 @@ def _build_inspection(raw: RawRecord, f: dict[str, Any]) -> m.Inspection:
         judged_by=f["judged_by"],
         kind=f["kind"],
         date=_required_date(f["date"]),
+        published=_date(f.get("published")),
         board=f.get("board"),
         framework=f.get("framework"),
         grade=m.Grade(f["grade"]) if "grade" in f else None,
-        count=f.get("count", 1),
+        grade_at_least=m.Grade(f["grade_at_least"]) if "grade_at_least" in f else None,
+        count=f.get("count", None if "grades" in f or "grade_at_least" in f else 1),
         grades=grades,
         judgements=tuple(m.Judgement(j["area"], m.Grade(j["grade"])) for j in f.get("judgements", [])),
         cases=tuple(f.get("cases", [])),
+        reruns_ordered=f.get("reruns_ordered"),
         findings=f.get("findings"),
         actions=f.get("actions"),
         url=f.get("url"),

@@ -339,6 +339,7 @@ def synthetic_site(records: int, edition: str) -> Files:
                 "title": f"Synthetic Watch {edition}",
                 "base_url": "https://synthetic.example/",
                 "description": f"A generated site, edition {edition}.",
+                "contact": "corrections@synthetic.example",
             }
         ),
         "sources/source-1.md": record_text(

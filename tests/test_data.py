@@ -89,6 +89,8 @@ def test_collection_json_holds_every_listed_record_as_its_editor_wrote_it(
         written = content_fields(collection, record.slug)
         written.pop("private", None)
         written.setdefault("status", "published")
+        if collection == "cases":
+            written.setdefault("services_involved", "not_known")  # the default, written out
         assert without_links(row) == written
         assert row.get("body_markdown", "") == (
             record.body.strip() + "\n" if record.body.strip() else ""
@@ -208,24 +210,30 @@ def test_scorecards_json_is_keyed_by_council_and_matches_the_scorecards(
         card = scorecards[slug]
         assert data["url"] == f"{BASE}authorities/{slug}/"
         assert data["inspections_by_grade"] == {
-            g.value: n for g, n in card.inspections_by_grade.items()
+            g.value: t.value for g, t in card.inspections.by_grade.items()
         }
         assert data["scr_evaluations"] == {
-            "total": card.scr_evaluations_total,
-            "by_grade": {g.value: n for g, n in card.scr_evaluations_by_grade.items()},
-            "inadequate": card.scr_evaluations_inadequate,
+            "total": card.scr_evaluations.total.value,
+            "by_grade": {g.value: t.value for g, t in card.scr_evaluations.by_grade.items()},
+            "by_grade_range": {},
+            "inadequate": card.scr_evaluations.inadequate.value,
         }
         latest = card.latest_inspection
         assert (data["latest_inspection"] or {}).get("record") == (latest.slug if latest else None)
         assert data["direction"] == card.direction
-        assert data["cases_by_harm"] == card.cases_by_harm
+        assert data["cases_by_harm"] == {
+            "died": card.cases_died.value, "seriously_harmed": card.cases_seriously_harmed.value
+        }
         assert [i["record"] for i in data["interventions"]] == [i.slug for i in card.interventions]
         assert data["peers"] == list(card.peers)
+        for figure in data["figures"].values():
+            assert figure["exact"] and figure["value"] == figure["at_least"]
+            assert figure["value"] == 0 or figure["records"]
     northtown = cards["northtown"]
     assert northtown["scr_evaluations"]["inadequate"] == 3
     assert northtown["latest_inspection"] == {
-        "grade": "requires_improvement", "date": "2021-06-15", "record": "northtown-2021",
-        "url": f"{BASE}inspections/northtown-2021/",
+        "grade": "requires_improvement", "grade_at_least": None, "date": "2021-06-15",
+        "published": None, "record": "northtown-2021", "url": f"{BASE}inspections/northtown-2021/",
     }  # fmt: skip
     assert northtown["reviews"]["median_days_commissioned_to_published"] == 198
 

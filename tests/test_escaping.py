@@ -90,6 +90,7 @@ def escaping_site(text: Callable[[str], str], body: str) -> Files:
                 "title": text("site-title"),
                 "base_url": "https://hostile.example/",
                 "description": text("site-description"),
+                "contact": "https://hostile.example/report?a=1",
                 "licence": text("site-licence"),
                 "support": text("site-support"),
             }
@@ -295,8 +296,21 @@ def test_element_text_reads_back_exactly(builds: dict[str, Path]) -> None:
     for path, html in pages(builds["hostile"]).items():
         scan = scan_html(html)
         assert_intact(scan.text, path)
-        shown |= {name for name in FIELDS if any(hostile(name) in t for t in scan.text)}
+        shown |= {name for name in FIELDS if any(shown_as(name) in t for t in scan.text)}
     assert sorted(set(FIELDS) - shown) == [], "fields never shown as text on any page"
+
+
+# Fields that hold Markdown, like bodies: their entities are markup, so `&amp;` reads as `&`.
+MARKDOWN_FIELDS = {
+    "case-proceedings", "inspection-findings", "inspection-actions", "figure-note",
+    "correction-text", "response-text",
+}  # fmt: skip
+
+
+def shown_as(name: str) -> str:
+    """How a field's hostile text reads on a page."""
+    text = hostile(name)
+    return text.replace(" &amp; &lt;b&gt;", " & <b>") if name in MARKDOWN_FIELDS else text
 
 
 FIELDS = (

@@ -112,23 +112,25 @@ def is_withdrawn(p: Page) -> bool:
 
 # --- the council page ------------------------------------------------------------------------
 
-SCORECARD = "Scorecard of Northtown Metropolitan Borough Council"
+SCORECARD = (
+    "Scorecard of Northtown Metropolitan Borough Council: each figure links to the records it counts"
+)
 
 
 @pytest.mark.parametrize(
     ("heading", "expected"),
     [
-        ("Serious case reviews evaluated", "4"),
-        ("Of which judged inadequate", "3"),
+        ("Serious case reviews evaluated, in our record", "4"),
+        ("Evaluations that judged a review inadequate", "3"),
         ("Latest graded inspection", "Requires improvement 15 June 2021"),
         ("Against the graded inspection before", "Better (before: Inadequate, May 2018)"),
-        ("Children who died", "1"),
-        ("Children seriously harmed", "1"),
+        ("Children who died: cases in our record", "1"),
+        ("Children seriously harmed: cases in our record", "1"),
         ("Reviews of these cases", "3"),
         ("Reviews pending", "1"),
         ("Reviews ordered to be re-run", "1"),
         ("Median days from commissioning to publication", "198"),
-        ("Government interventions", "1 Improvement notice for Northtown"),
+        ("Government interventions", "1"),
     ],
 )
 def test_council_page_shows_each_scorecard_figure(site: Path, heading: str, expected: str) -> None:
@@ -143,7 +145,31 @@ def test_latest_inspection_and_interventions_in_the_scorecard_link_to_their_reco
     scorecard = northtown.html.split('<table class="scorecard">')[1].split("</table>")[0]
     assert 'href="../../inspections/northtown-2021/"' in scorecard
     assert 'href="../../inspections/northtown-2018/"' in scorecard  # the one before
-    assert 'href="../../inspections/northtown-notice/"' in scorecard
+    evidence = evidence_lists(northtown)
+    assert evidence["figure-interventions-total"] == ["../../inspections/northtown-notice/"]
+
+
+def evidence_lists(p: Page) -> dict[str, list[str]]:
+    """Each evidence entry of a council page (by its id) and the record links in its list."""
+    section = p.html.split('<dl class="evidence">')[1].split("</dl>")[0]
+    entries = re.findall(r'<div id="(figure-[a-z-]+)">(.*?)</div>', section, re.DOTALL)
+    return {
+        anchor: re.findall(r'<li><a href="([^"]+)"', re.split(r'<p class="uncertain">', body)[0])
+        for anchor, body in entries
+    }
+
+
+def test_every_scorecard_figure_links_to_the_list_of_records_it_counts(site: Path) -> None:
+    for council in record_pages(site, "authorities"):
+        if is_withdrawn(council):
+            continue
+        scorecard = council.html.split('<table class="scorecard">')[1].split("</table>")[0]
+        anchors = re.findall(r'<td class="num"><a href="#([a-z-]+)">', scorecard)
+        evidence = evidence_lists(council)
+        assert anchors and set(anchors) == set(evidence), council.output_path
+        counted = evidence["figure-cases-died"]
+        cases = [r for r in counted if "/cases/" in r]
+        assert counted == cases, council.output_path
 
 
 def test_council_chart_is_an_inline_svg_with_a_title_a_description_and_a_data_table(

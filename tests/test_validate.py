@@ -44,7 +44,7 @@ BAD_INPUTS = {
     "impossible_date": (
         {"cases/child-c.md": CASE.replace("harm: died", "harm: died\ndate: 2024-02-30")},
         ["content/cases/child-c.md:6: field 'date': '2024-02-30' is not a real date; "
-         "write YYYY-MM-DD, YYYY-MM or YYYY"],
+         "write YYYY-MM-DD, YYYY-MM or YYYY, with '?' after the last part that is inferred (2008?)"],
     ),
     "non_utf8": (
         {"cases/child-c.md": CASE.replace("Body text.", "Caf\xe9").encode("latin-1")},
@@ -116,7 +116,83 @@ BAD_INPUTS = {
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: scr_evaluation\ndate: '2020'\ncount: 3\n"
                                "grades: {inadequate: 1}\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:7: field 'grades' adds up to 1 but 'count' is 3"],
+        ["content/inspections/x.yaml:7: field 'grades' adds up to 1 but 'count' is 3; where a "
+         "source gives the others' grade only as a range, say so with 'grade_at_least'"],
+    ),
+    "grades_adding_up_to_more_than_count": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: scr_evaluation\ndate: '2020'\ncount: 1\n"
+                               "grades: {inadequate: 2}\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:7: field 'grades' adds up to 2 but 'count' is 1"],
+    ),
+    "count_without_grades": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: scr_evaluation\ndate: '2020'\ncount: 2\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:6: 'count' needs the grades of those judgements: give "
+         "'grades', or 'grade_at_least' where a source gives them only as a range"],
+    ),
+    "grade_and_a_range_at_once": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: scr_evaluation\ndate: '2020'\ngrade: good\n"
+                               "grade_at_least: adequate\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:6: give either 'grade' (one judgement) or 'grade_at_least' "
+         "(several, or a grade known only as a range), not both"],
+    ),
+    "range_left_with_nothing_to_apply_to": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: scr_evaluation\ndate: '2020'\ncount: 1\n"
+                               "grades: {good: 1}\ngrade_at_least: adequate\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:8: 'grade_at_least' applies to no judgement: 'grades' "
+         "already gives all of them"],
+    ),
+    "reruns_on_a_record_that_is_no_direction": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: inspection\ndate: '2020'\ngrade: good\nreruns_ordered: 2\n"
+                               "sources: [report-a]\n"},
+        ["content/inspections/x.yaml:7: 'reruns_ordered' belongs to a ministerial direction that "
+         "ordered reviews re-run; set kind: ministerial_direction or remove the field"],
+    ),
+    "report_published_before_the_inspection": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: inspection\ndate: '2014-03'\npublished: '2014-01-20'\n"
+                               "grade: good\nsources: [report-a]\n"},
+        ["content/inspections/x.yaml:6: 'published' (2014-01-20) is before 'date' (2014-03): "
+         "'date' is when the inspection or judgement took place, 'published' when its report "
+         "came out"],
+    ),
+    "direction_naming_more_cases_than_it_re_ran": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Minister\n"
+                               "kind: ministerial_direction\ndate: '2020'\ngrade: not_graded\n"
+                               "reruns_ordered: 1\ncases: [child-a, child-b]\n"
+                               "sources: [report-a]\n"},
+        ["content/inspections/x.yaml:7: 'reruns_ordered' is 1 but 'cases' lists 2 cases whose "
+         "reviews it ordered re-run"],
+    ),
+    "date_resting_on_an_inferred_date_not_marked": (
+        {"sources/guess.yaml": "title: Undated report\nkind: news\npublished: '2008?'\n",
+         "inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: scr_evaluation\ndate: '2008'\ngrade: good\n"
+                               "sources: [guess]\n"},
+        ["content/inspections/x.yaml:5: 'date' (2008) rests only on sources whose dates are "
+         "inferred (guess); mark what is inferred with '?', e.g. '2008?'"],
+    ),
+    "unknown_source_linked_from_a_markdown_field": (
+        {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
+                               "kind: inspection\ndate: '2020'\ngrade: good\n"
+                               "findings: Found wanting ([BBC](/sources/no-such-source/)).\n"
+                               "sources: [report-a]\n"},
+        ["content/inspections/x.yaml:7: link '/sources/no-such-source/' points to no page of "
+         "the site"],
+    ),
+    "site_without_contact": (
+        {"site.yaml": "title: T\nbase_url: https://t.example/\ndescription: D.\n"},
+        ["content/site.yaml:1: missing required field 'contact'"],
+    ),
+    "contact_that_is_no_address": (
+        {"site.yaml": "title: T\nbase_url: https://t.example/\ndescription: D.\n"
+                      "contact: call us\n"},
+        ["content/site.yaml:4: field 'contact': 'call us' is neither an email address nor an "
+         "https:// address"],
     ),
     "bad_file_name": (
         {"cases/Child C.md": CASE},

@@ -14,7 +14,9 @@ from site_builder.pool import Progress
 from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
+from site_builder.render import standing as st
 from site_builder.render.templating import make_environment
+from site_builder.render.timeline import authority_timeline
 from site_builder.score import Scorecard
 
 Output = dict[str, bytes]
@@ -88,22 +90,34 @@ def site_page_contexts(
         html = markup.render_markdown(record.body, at_path, _known_paths(site), record.body_line)[0]
         return p.with_top_heading(html, 2)
 
+    def page_prose(slug: str) -> dict[str, str]:
+        """A page record's Markdown fields (its corrections) as HTML, keyed by field."""
+        if slug not in pages:
+            return {}
+        path = urls.record_path(pages[slug])
+        return {x.key: bodies[f"{path}#{x.key}"] for x in pages[slug].prose}
+
     paths = urls.PAGE_PATHS
     return [
         sp.HomePage(paths["home"], "home.html", title, site.settings.description, groups,
                     tuple(changes[: sp.LATEST_CHANGES]), page_body("about", paths["home"])),
         sp.TimelinePage(paths["timeline"], "timeline.html", "Timeline",
                         "Every dated judgement, death and review in the record, oldest first.",
-                        tuple(p.authority_timeline(site))),
+                        tuple(authority_timeline(site))),
         sp.ComparePage(paths["compare"], "compare.html", "Compare councils",
                        "Councils of the same kind side by side.", groups),
         sp.TextPage(paths["methodology"], "methodology.html", "Methodology",
                     "How every scorecard figure is computed, and what it cannot tell you.",
-                    page_body("methodology", paths["methodology"]), pages.get("methodology")),
+                    page_body("methodology", paths["methodology"]), pages.get("methodology"),
+                    st.coverage(site), page_prose("methodology"),
+                    st.report_url(pages.get("methodology"), site.settings, paths["methodology"])),
         sp.CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
-                           "Every correction made to the record, newest first.",
+                           "Every correction made to the record, newest first, and how to "
+                           "ask for one.",
                            tuple(c for c in changes if c.kind == "corrected"),
-                           tuple(r for r in site.records if r.is_withdrawn)),
+                           tuple(r for r in site.records if r.is_withdrawn),
+                           {c.key: bodies[c.key] for c in changes if c.kind == "corrected"},
+                           st.report_url(None, site.settings, paths["corrections"])),
         sp.DataPage(paths["data"], "data.html", "Open data",
                     "Download the record as JSON and CSV.", data_file_list(site, data_files),
                     site.settings.licence),

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from site_builder import models as m
-from site_builder.score import Scorecard
+from site_builder.render.figures import COLUMN_FIGURES, value_words
+from site_builder.score import Scorecard, Tally
 
 SortKey = Callable[["CouncilRow"], tuple[object, ...]]
 
@@ -22,6 +23,11 @@ class CouncilRow:
     def columns(self) -> tuple[Column, ...]:
         """The columns a row fills, in order (shared with the sortable tables)."""
         return COLUMNS
+
+    @property
+    def counts(self) -> tuple[str, ...]:
+        """The counted columns as page copy, in order: '3', 'at least 1'."""
+        return tuple(value_words(get(self.card)) for get in COLUMN_FIGURES.values())
 
 
 @dataclass(frozen=True)
@@ -50,25 +56,21 @@ def _by_name(row: CouncilRow) -> tuple[object, ...]:
     return (row.authority.name, row.authority.slug)
 
 
-def _most(value: Callable[[Scorecard], int]) -> SortKey:
-    return lambda row: (-value(row.card), *_by_name(row))
+def _most(value: Callable[[Scorecard], Tally]) -> SortKey:
+    """Most first; a lower bound sorts after the exact figure it equals."""
+    return lambda row: (-value(row.card).at_least, not value(row.card).is_exact, *_by_name(row))
 
 
 def _lowest_grade_first(row: CouncilRow) -> tuple[object, ...]:
     latest = row.card.latest_inspection
-    rank = latest.overall_grade.rank if latest else None
-    return (rank is None, rank or 0, *_by_name(row))
+    ranks = latest.rank_range if latest else None
+    return (ranks is None, ranks or (0, 0), *_by_name(row))
 
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": _by_name,
     "latest_inspection": _lowest_grade_first,
-    "scr_evaluated": _most(lambda c: c.scr_evaluations_total),
-    "scr_inadequate": _most(lambda c: c.scr_evaluations_inadequate),
-    "died": _most(lambda c: c.cases_by_harm.get("died", 0)),
-    "seriously_harmed": _most(lambda c: c.cases_by_harm.get("seriously_harmed", 0)),
-    "reviews_pending": _most(lambda c: c.reviews_pending),
-    "interventions": _most(lambda c: len(c.interventions)),
+    **{key: _most(get) for key, get in COLUMN_FIGURES.items()},
 }
 
 

@@ -13,6 +13,7 @@ from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
 from site_builder.render.pages import COLLECTION_TITLES
+from site_builder.render.scorecard_data import SCORECARD_COLUMNS, scorecard_csv_rows, scorecard_rows
 from site_builder.schema import deref, load_schemas
 from site_builder.score import Scorecard
 
@@ -30,7 +31,7 @@ def render_open_data(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, 
         rows = collection_rows(site, collection)
         files[f"data/{collection}.json"] = to_json(collection_document(site, collection, rows))
         files[f"data/{collection}.csv"] = to_csv(rows, csv_columns(collection))
-    cards = scorecard_rows(site, scorecards)
+    cards = scorecard_rows(site, scorecards, _page_url)
     files["data/scorecards.json"] = to_json(cards)
     files["data/scorecards.csv"] = to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
     return files
@@ -79,7 +80,7 @@ def _field_value(record: m.Record, name: str) -> Any:
     if name == "grades" and isinstance(record, m.Inspection):
         return {grade.value: n for grade, n in record.grades} if record.grades else None
     if name == "count" and isinstance(record, m.Inspection):
-        return record.count if record.grades else None
+        return record.count if record.grades or record.grade_at_least else None
     if name == "status":
         return record.status.value
     return getattr(record, name, None)
@@ -173,68 +174,3 @@ def csv_columns(collection: str) -> list[str]:
         elif "x-ref" in deref(schema, node.get("items", {})):
             columns.append(f"{name}_urls")
     return [*columns, "body_markdown"]
-
-
-def scorecard_rows(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, dict[str, Any]]:
-    """/data/scorecards.json: an object keyed by authority slug."""
-
-    def url_of(record: m.Record) -> str:
-        return _page_url(site, record)
-
-    return {
-        slug: {
-            "name": site.authorities[slug].name,
-            "kind": site.authorities[slug].kind,
-            "url": url_of(site.authorities[slug]),
-            **card.as_data(url_of),
-        }
-        for slug, card in scorecards.items()
-        if not site.authorities[slug].is_withdrawn
-    }
-
-
-_GRADES = [grade.value for grade in m.Grade]
-SCORECARD_COLUMNS = [
-    "authority", "authority_url", "name", "kind",
-    "inspections_total", *(f"inspections_{g}" for g in _GRADES),
-    "latest_inspection_grade", "latest_inspection_date", "latest_inspection_record",
-    "latest_inspection_url", "direction",
-    "scr_evaluations_total", *(f"scr_evaluations_{g}" for g in _GRADES),
-    "cases_died", "cases_seriously_harmed", "reviews_total", "reviews_pending",
-    "reviews_rerun_ordered", "median_days_commissioned_to_published",
-    "interventions_total", "interventions", "peers", "statistical_neighbours",
-]  # fmt: skip
-
-
-def scorecard_csv_rows(cards: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One flat row per authority for /data/scorecards.csv, from the JSON's values."""
-    rows = []
-    for slug, card in cards.items():
-        latest = card["latest_inspection"] or {}
-        by_grade = card["inspections_by_grade"]
-        evaluations = card["scr_evaluations"]
-        rows.append({
-            "authority": slug, "authority_url": card["url"], "name": card["name"],
-            "kind": card["kind"],
-            "inspections_total": sum(by_grade.values()),
-            **{f"inspections_{g}": by_grade.get(g, 0) for g in _GRADES},
-            "latest_inspection_grade": latest.get("grade"),
-            "latest_inspection_date": latest.get("date"),
-            "latest_inspection_record": latest.get("record"),
-            "latest_inspection_url": latest.get("url"),
-            "direction": card["direction"],
-            "scr_evaluations_total": evaluations["total"],
-            **{f"scr_evaluations_{g}": evaluations["by_grade"].get(g, 0) for g in _GRADES},
-            "cases_died": card["cases_by_harm"]["died"],
-            "cases_seriously_harmed": card["cases_by_harm"]["seriously_harmed"],
-            "reviews_total": card["reviews"]["total"],
-            "reviews_pending": card["reviews"]["pending"],
-            "reviews_rerun_ordered": card["reviews"]["rerun_ordered"],
-            "median_days_commissioned_to_published":
-                card["reviews"]["median_days_commissioned_to_published"],
-            "interventions_total": len(card["interventions"]),
-            "interventions": [i["record"] for i in card["interventions"]],
-            "peers": card["peers"],
-            "statistical_neighbours": card["statistical_neighbours"],
-        })  # fmt: skip
-    return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from site_builder import markup
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
@@ -90,7 +91,7 @@ def _add_entry(feed: ET.Element, change: Change, base: str) -> None:
     noun = _NOUNS.get(record.collection, "record")
     if change.kind == "corrected":
         _text(entry, "title", f"Correction to {record.label}")
-        summary = f"Correction to this {noun}: {change.text}"
+        summary = f"Correction to this {noun}: {markup.links_as_words(change.text)}"
     else:
         _text(entry, "title", f"New {noun}: {record.label}")
         summary = f"{record.label} was added to the record."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from site_builder import markup
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
@@ -37,7 +38,8 @@ def json_ld(page: PageContext, site: Site, canonical: str) -> dict[str, Any] | N
     """The schema.org description of what the page is about."""
     described: dict[str, Any] | None = None
     if isinstance(page, RecordPage) and page.is_indexable:
-        described = _record_ld(page.record, site, canonical, page.description)
+        findings = markup.links_as_words(getattr(page.record, "findings", None) or "")
+        described = _record_ld(page.record, site, canonical, findings or page.description)
     elif page.template == "home.html":
         described = _website_ld(site, canonical)
     elif isinstance(page, DataPage):
@@ -61,17 +63,17 @@ def _record_ld(
         about = _authority_ld(authority, _url(site, authority))
         return _drop_empty({
             "@type": "Report", "name": record.title, "headline": record.title, "url": canonical,
-            "datePublished": record.date.iso,
+            "datePublished": _iso(record.published or record.date),
             "author": {"@type": "Organization", "name": record.judged_by},
             "about": {k: about[k] for k in ("@type", "name", "url")},
-            "description": record.findings or description, "isBasedOn": record.url,
+            "description": description, "isBasedOn": record.url,
         })  # fmt: skip
     if isinstance(record, m.Source):
         return _drop_empty({
             "@type": SOURCE_TYPES.get(record.kind, "CreativeWork"), "name": record.title,
             "headline": record.title, "url": record.url or canonical,
             "mainEntityOfPage": canonical, "description": description,
-            "datePublished": record.published.iso,
+            "datePublished": _iso(record.published),
             "publisher": {"@type": "Organization", "name": record.publisher}
             if record.publisher else None,
             "sameAs": record.archived_url,
@@ -127,7 +129,9 @@ def _url(site: Site, record: m.Record) -> str:
 
 
 def _iso(date: m.PartialDate | None) -> str | None:
-    return date.iso if date else None
+    """A date for schema.org, which has no way to say a date is inferred: then none."""
+    return date.iso if date and not date.is_inferred else None
+
 
 
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:

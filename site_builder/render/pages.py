@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -12,6 +12,9 @@ from site_builder import urls
 from site_builder.history import History, RecordChange
 from site_builder.link import Site
 from site_builder.render import charts, councils
+from site_builder.render import figures as f
+from site_builder.render import standing as st
+from site_builder.render.timeline import TimelineEvent, authority_timeline
 from site_builder.score import Scorecard
 
 KIND_ORDER = ("metropolitan_district", "london_borough", "unitary", "county")
@@ -68,6 +71,14 @@ class RecordPage(PageContext):
     neighbours: tuple[m.Authority, ...] = ()
     chart: charts.GradeChart | None = None
     history: RecordChange | None = None  # its last change in git, where there is one
+    figures: tuple[f.Figure, ...] = ()  # an authority's scorecard figures, in order
+    prose: dict[str, str] = field(default_factory=dict)  # its Markdown fields as HTML
+    standing: st.Standing | None = None  # primary documents, statements, reporting
+    report_url: str = ""  # the contact link, this page's title and address filled in
+
+    def html_of(self, key: str) -> str:
+        """A Markdown field as sanitised HTML: 'findings', 'corrections.0.text'."""
+        return self.prose.get(key, "")
 
     @property
     def is_indexable(self) -> bool:
@@ -76,18 +87,15 @@ class RecordPage(PageContext):
 
 
 @dataclass(frozen=True)
-class TimelineEvent:
-    date: m.PartialDate
-    text: str
-    record: m.Record
-    authority: m.Authority | None
-
-
-@dataclass(frozen=True)
 class KindGroup:
     kind: str
     heading: str
     rows: tuple[tuple[m.Authority, Scorecard], ...]
+
+    @property
+    def compared(self) -> tuple[f.CompareRow, ...]:
+        """The councils' figures side by side, a row per figure."""
+        return f.compare_rows(self.rows)
 
     @property
     def table(self) -> councils.CouncilTable:
@@ -134,6 +142,11 @@ def record_pages(
             body_of=_named(record, site, "bodies"),  # type: ignore[arg-type]
             **_authority_views(record, site, scorecards)._asdict(),
             history=(history or {}).get(record.source_path),
+            prose={x.key: bodies[f"{path}#{x.key}"] for x in record.prose},
+            standing=st.source_standing(record, site)
+            if record.collection in st.JUDGED_COLLECTIONS
+            else None,
+            report_url=st.report_url(record, site.settings, path),
         )
 
 
@@ -150,6 +163,7 @@ class AuthorityViews(NamedTuple):
     peers: tuple[councils.CouncilRow, ...] = ()
     neighbours: tuple[m.Authority, ...] = ()
     chart: charts.GradeChart | None = None
+    figures: tuple[f.Figure, ...] = ()
 
 
 def _authority_views(record: m.Record, site: Site, scorecards: dict[str, Scorecard]) -> AuthorityViews:
@@ -159,6 +173,7 @@ def _authority_views(record: m.Record, site: Site, scorecards: dict[str, Scoreca
         peers=councils.peer_rows(record, scorecards, site.authorities),
         neighbours=tuple(site.authorities[s] for s in record.statistical_neighbours),
         chart=charts.grade_chart(record.name, scorecards[record.slug]),
+        figures=f.scorecard_figures(scorecards[record.slug]),
     )
 
 
@@ -244,45 +259,6 @@ def _describe(record: m.Record, site: Site) -> str:
     if isinstance(record, m.Body):
         return f"{record.name}: its chairs, reviews and the judgements on it."
     return f"{record.label}: {site.settings.title}."
-
-
-def authority_timeline(site: Site, slug: str | None = None) -> Iterator[TimelineEvent]:
-    """Dated events, oldest first: judgements, deaths and reviews (one council or all)."""
-    events: list[TimelineEvent] = []
-    for inspection in _listed_of(site, "inspections", site.inspections_of, slug):
-        assert isinstance(inspection, m.Inspection)
-        authority = site.authorities[inspection.authority]
-        events.append(TimelineEvent(inspection.date, inspection.title, inspection, authority))
-    for case in _listed_of(site, "cases", site.cases_of, slug):
-        assert isinstance(case, m.Case)
-        authority = site.authorities[case.authority]
-        if case.date:
-            verb = "died" if case.harm == "died" else "was seriously harmed"
-            events.append(TimelineEvent(case.date, f"{case.title}: the child {verb}", case, authority))
-        for review in case.reviews:
-            if review.published:
-                text = f"{case.title}: {_REVIEW_WORDS.get(review.kind, 'review')} published"
-                events.append(TimelineEvent(review.published, text, case, authority))
-    yield from sorted(events, key=lambda e: (e.date.earliest(), e.date.latest(), e.text))
-
-
-def _listed_of(
-    site: Site, collection: str, backlinks: Mapping[str, tuple[m.Record, ...]], slug: str | None
-) -> list[m.Record]:
-    """Listed records of a collection, of one council (from its backlinks: a scan of every
-    record per council would be quadratic) or of all; in slug order either way."""
-    if slug is None:
-        return site.listed(collection)
-    return sorted(backlinks.get(slug, ()), key=lambda record: record.slug)
-
-
-_REVIEW_WORDS = {
-    "scr": "serious case review",
-    "scr_rereview": "second serious case review",
-    "cspr": "child safeguarding practice review",
-    "national_review": "national review",
-    "other": "review",
-}
 
 
 def list_pages(site: Site) -> Iterator[ListPage]:

@@ -98,9 +98,10 @@ def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
         yield from ((TITLE_WEIGHT, alias) for alias in record.aliases)
     if page.authority is not None and page.authority is not record:
         yield NAME_WEIGHT, page.authority.name
-    for name in ("region", "gss_code", "judged_by", "framework", "publisher", "findings",
-                 "actions", "proceedings"):  # fmt: skip
+    for name in ("region", "gss_code", "judged_by", "framework", "publisher"):
         yield TEXT_WEIGHT, getattr(record, name, None) or ""
+    for name in ("findings", "actions", "proceedings"):  # Markdown: its text, not its links
+        yield TEXT_WEIGHT, plain_text(page.html_of(name))
     yield TEXT_WEIGHT, plain_text(page.body_html)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from site_builder import models as m
+from site_builder import urls
 from site_builder.link import Site
-from site_builder.render.pages import KindGroup, PageContext, TimelineEvent
+from site_builder.render.pages import KindGroup, PageContext
+from site_builder.render.standing import Coverage
+from site_builder.render.timeline import TimelineEvent
 from site_builder.schema import deref, load_schemas
 
 LATEST_CHANGES = 10
@@ -22,6 +25,7 @@ class Change:
     kind: str  # "added", "corrected" or "reviewed"
     record: m.Record
     text: str
+    key: str = ""  # where a correction's text is kept as HTML: 'cases/x/index.html#corrections.0.text'
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,17 @@ class TextPage(PageContext):
 
     body_html: str
     source_page: m.Record | None
+    coverage: tuple[Coverage, ...] = ()  # the methodology's list of records without a primary
+    prose: dict[str, str] = field(default_factory=dict)  # the page record's Markdown fields
+    report_url: str = ""
 
 
 @dataclass(frozen=True)
 class CorrectionsPage(PageContext):
     corrections: tuple[Change, ...]
     withdrawn: tuple[m.Record, ...]
+    texts: dict[str, str] = field(default_factory=dict)  # each correction's text as HTML
+    contact: str = ""  # the report link of the site, nothing filled in
 
 
 @dataclass(frozen=True)
@@ -126,8 +135,10 @@ def record_changes(site: Site) -> list[Change]:
         added = _added_date(record)
         if added:
             changes.append(Change(added, "added", record, record.label))
-        for correction in record.corrections:
-            changes.append(Change(correction.date, "corrected", record, correction.text))
+        page = urls.record_path(record)
+        for n, correction in enumerate(record.corrections):
+            key = f"{page}#corrections.{n}.text"
+            changes.append(Change(correction.date, "corrected", record, correction.text, key))
     return sorted(changes, key=_newest_first)
 
 

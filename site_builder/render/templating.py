@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
-from site_builder import cache
+from site_builder import cache, urls
 from site_builder import models as m
-from site_builder import urls
 
 
 def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
@@ -33,6 +34,7 @@ def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> j
     env.filters["record_kind"] = record_kind
     env.filters["figure"] = figure
     env.filters["review_kind"] = review_kind
+    env.filters["inline"] = inline
     return env
 
 
@@ -142,3 +144,13 @@ REVIEW_KINDS = {
 def review_kind(kind: str) -> str:
     """A review's kind as page copy: scr -> 'Serious case review'."""
     return REVIEW_KINDS.get(kind, label(kind))
+
+
+_ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>\s*$", re.DOTALL)
+
+
+def inline(html: str) -> markupsafe.Markup:
+    """Sanitised HTML of a one-paragraph Markdown field without its <p>, to sit in a sentence;
+    several paragraphs stay as they are."""
+    match = _ONE_PARAGRAPH.match(html.strip())
+    return markupsafe.Markup(match.group(1) if match else html)  # sanitised by markup
