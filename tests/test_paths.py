@@ -384,6 +384,24 @@ def test_editor_junk_is_skipped_and_never_published(tmp_path: Path, name: str) -
 
 
 @pytest.mark.parametrize(
+    "name",
+    [".env", ".site.css.swp", ".sort.js.swo", "site.css~", "#site.css#", ".#site.css", ".DS_Store",
+     ".git/config", ".hidden/page.css", "icons/.DS_Store", "icons/logo.svg~"],
+)  # fmt: skip
+def test_hidden_files_and_editor_junk_in_templates_static_are_never_published(
+    tmp_path: Path, name: str
+) -> None:
+    content, templates = site_with_templates(tmp_path)
+    write_files(templates / "static", {name: SECRET, "icons/plain.svg": "<svg/>"})
+    output = tmp_path / "output"
+    run = run_cli("build", "--content", str(content), "--templates", str(templates),
+                  "--output", str(output))  # fmt: skip
+    assert run.status == 0, run.stderr
+    assert SECRET.encode() not in every_byte(output)
+    assert (output / "static/icons/plain.svg").is_file()  # an ordinary file is still copied
+
+
+@pytest.mark.parametrize(
     "name", ["cases/child-a.md.swp", "notes.txt", "cases/draft.txt", "cases/.hidden.md"]
 )
 def test_any_other_stray_file_is_an_error_and_never_published(tmp_path: Path, name: str) -> None:
