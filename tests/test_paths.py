@@ -212,7 +212,7 @@ def test_an_output_folder_inside_the_templates_folder_is_refused_with_the_reason
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str, reason: str
 ) -> None:
     """Inside templates/static, every build would publish the last site again, drafts and all."""
-    content, templates = site_with_templates(tmp_path)
+    site_with_templates(tmp_path)
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path)
     run = run_cli("build", "--content", "content", "--templates", "templates", "--output", output)
