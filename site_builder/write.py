@@ -122,6 +122,10 @@ def _keep_as_spare(staging: Path, spare_dir: Path | None) -> None:
     """After the swap: keep the old output (now at the staging path) as the next spare."""
     if spare_dir is None or not staging.is_dir():
         return
+    if spare_dir.is_dir() and not spare_dir.is_symlink() and (spare_dir / MARKER).is_file():
+        # Not taken: marked by an older version, or for a lock file since deleted. It is in
+        # the build cache, so ours to delete; left there it would block every new spare.
+        remove_marked(spare_dir)
     try:
         spare_dir.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, spare_dir)
