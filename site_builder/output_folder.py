@@ -91,7 +91,13 @@ def make_folder_beside(output_dir: Path) -> Path:
 
 def mark(folder: Path, output_dir: Path) -> None:
     """Mark a folder as made for output_dir (call under the lock, which makes the lock file)."""
-    os.link(lock_path(output_dir), folder / MARKER)
+    try:
+        os.link(lock_path(output_dir), folder / MARKER)
+    except OSError as problem:  # say, a FAT or network drive
+        raise UsageError(
+            f"cannot build into {output_dir}: its file system allows no hard link, which marks "
+            f"the folders site-builder makes ({problem.strerror}); give an --output elsewhere"
+        ) from problem
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -302,6 +303,22 @@ def test_a_copy_of_an_output_folder_is_not_taken_for_the_original(tmp_path: Path
     run = build(content, tmp_path / "copy")
     assert run.status == 2
     assert (tmp_path / "copy" / "my-notes.txt").read_text() == "mine"
+
+
+def test_an_output_on_a_file_system_without_hard_links_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker is a hard link to the lock file; where there are none, say so."""
+    content = make_site(tmp_path)
+
+    def refuse_link(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse_link)
+    run = build(content, tmp_path / "output")
+    assert run.status == 2
+    assert "allows no hard link" in run.stderr and "--output" in run.stderr
+    assert not (tmp_path / "output").exists()
 
 
 def test_an_empty_folder_or_one_site_builder_made_is_replaced(tmp_path: Path) -> None:
