@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -149,7 +148,6 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     templates = getattr(args, "templates", Path("templates"))
     if args.command in ("build", "serve") and not templates.is_dir():
         raise UsageError(f"no templates folder at {templates}; give one with --templates DIR")
-    _refuse_overlap(content, output)
     return SiteConfig(
         content_dir=content,
         templates_dir=templates,
@@ -158,11 +156,3 @@ def _config(args: argparse.Namespace) -> SiteConfig:
         jobs=getattr(args, "jobs", 1),
         today=build_date(),
     )
-
-
-def _refuse_overlap(content: Path, output: Path) -> None:
-    """The output folder may not be the content folder, inside it, or above it."""
-    real_content, real_output = os.path.realpath(content), os.path.realpath(output)
-    common = os.path.commonpath([real_content, real_output])
-    if common in (real_content, real_output):
-        raise UsageError(f"output folder {output} overlaps the content folder {content}")

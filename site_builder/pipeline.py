@@ -13,8 +13,13 @@ from site_builder.errors import BuildFailed, ContentError
 from site_builder.history import History, read_history
 from site_builder.load import Listing, list_content
 from site_builder.models import Record, SiteSettings
+from site_builder.output_folder import (
+    refuse_foreign_folder,
+    refuse_output_inside_inputs,
+    tidy_beside,
+)
 from site_builder.pool import Progress
-from site_builder.write import refuse_foreign_folder, tidy_beside, write_changed
+from site_builder.write import write_changed
 
 # The stages after loading are imported where they run: a build with nothing to do never
 # needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
@@ -77,7 +82,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
 
     The cache of the last builds (beside the content) lets this redo only what changed:
     nothing at all when no input changed and the output is as it was left."""
-    refuse_foreign_folder(Path(os.path.abspath(config.output_dir)))  # before any work or cache
+    refuse_unsafe_output(config)  # before any work or cache
     cache = BuildCache.open(default_folder(config.content_dir), config.output_dir)
     listing = list_content(config.content_dir)
     history = read_history(config.content_dir)
@@ -99,6 +104,13 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
     records = sum(1 for _ in site.records)
     cache.save(_inputs(config, listing, cache.records.digests, history), manifest, records)
     return BuildReport(records=records, files=len(files))
+
+
+def refuse_unsafe_output(config: SiteConfig) -> None:
+    """Raise UsageError for an output folder a build must not replace (see output_folder)."""
+    inputs = {"content": config.content_dir, "templates": config.templates_dir}
+    refuse_output_inside_inputs(config.output_dir, inputs)
+    refuse_foreign_folder(Path(os.path.abspath(config.output_dir)))
 
 
 def _inputs(

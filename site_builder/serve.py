@@ -1,53 +1,42 @@
 """Dev server: build, serve output/ with live reload, rebuild on every change to the sources.
 
-A failed rebuild leaves the last good output/ as it was; pages are then answered with an
-overlay listing the errors (never written into output/) until a rebuild succeeds.
+A failed rebuild leaves the last good output/ as it was, and the site stays browsable: every
+page is sent with the list of errors at its top (never written into output/) until a rebuild
+succeeds. The web side (addresses, Host check, what is added to pages) is in preview.py.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import livereload  # type: ignore[import-untyped]
-from livereload.handlers import LiveReloadHandler, StaticFileHandler  # type: ignore[import-untyped]
+from livereload.handlers import LiveReloadHandler  # type: ignore[import-untyped]
 from livereload.watcher import Watcher  # type: ignore[import-untyped]
 from tornado.ioloop import PeriodicCallback
 
 from site_builder.config import SiteConfig
 from site_builder.errors import BuildFailed, UsageError
-from site_builder.pipeline import build_site
+from site_builder.pipeline import build_site, refuse_unsafe_output
+from site_builder.preview import BuildState, PreviewServer, ServedAddress
 
 log = logging.getLogger(__name__)
 
 POLL_MILLISECONDS = 50
 Snapshot = dict[str, tuple[int, int]]
-
-
-@dataclass
-class BuildState:
-    """The outcome of the latest build: deliberately mutable, shared by watcher and handler."""
-
-    errors: tuple[str, ...] = ()
-
-    @property
-    def is_failing(self) -> bool:
-        return bool(self.errors)
+CRASHED = "site-builder crashed while building:"
 
 
 def serve_site(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Build once, then serve config.output_dir until interrupted, rebuilding on change."""
+    refuse_unsafe_output(config)  # a usage error, not something an edit can fix
     state = BuildState()
     rebuild_site(config, state)
-    server = livereload.Server(watcher=SnapshotWatcher())
-    server.SFH = overlay_handler(state)
+    server = PreviewServer(ServedAddress(host, port), state, SnapshotWatcher())
     for folder in watched_folders(config):
         server.watch(str(folder), lambda changed: _rebuild_and_reload(config, state, changed))
     _quiet_request_logs()
@@ -72,8 +61,10 @@ def rebuild_site(config: SiteConfig, state: BuildState) -> bool:
         report = build_site(config)
     except BuildFailed as failed:
         state.errors = tuple(str(error) for error in failed.errors)
-    except Exception:  # noqa: BLE001 - a crash in one rebuild must not stop the server
-        state.errors = ("site-builder crashed while building:", traceback.format_exc())
+    except UsageError as problem:  # say, the output folder was replaced by one of the user's
+        state.errors = (f"site-builder: {problem}",)
+    except Exception as problem:  # noqa: BLE001 - a crash in one rebuild must not stop the server
+        state.errors = (describe_crash(problem, config.templates_dir),)
     else:
         state.errors = ()
         elapsed = time.perf_counter() - started
@@ -83,10 +74,20 @@ def rebuild_site(config: SiteConfig, state: BuildState) -> bool:
     return not state.errors
 
 
+def describe_crash(problem: Exception, templates_dir: Path) -> str:
+    """A template's mistake as `templates/x.html:LINE: message`; anything else, a traceback."""
+    from site_builder.render.templating import describe_template_error
+
+    in_template = describe_template_error(problem, templates_dir)
+    if in_template is not None:
+        return str(in_template)
+    return f"{CRASHED}\n{traceback.format_exc()}"
+
+
 def _log_errors(errors: tuple[str, ...]) -> None:
     for line in errors:
         log.error("%s", line)
-    count = sum(1 for line in errors if not line.startswith("site-builder crashed"))
+    count = len(errors)
     log.error("%d error%s; the browser shows them until they are fixed", count,
               "" if count == 1 else "s")  # fmt: skip
 
@@ -161,74 +162,6 @@ def take_snapshot(folder: Path) -> Snapshot:
 def changed_paths(before: Snapshot, after: Snapshot) -> set[str]:
     """Files added, removed or modified between two snapshots."""
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-
-
-def overlay_handler(state: BuildState) -> type[StaticFileHandler]:
-    """A static file handler that answers page requests with the errors while the build fails."""
-
-    class OverlayHandler(StaticFileHandler):  # type: ignore[misc]
-        def set_extra_headers(self, path: str) -> None:
-            self.set_header("Cache-Control", "no-store")
-
-        async def get(self, path: str, include_body: bool = True) -> None:
-            if state.is_failing and is_page_request(path, self.request.headers.get("Accept", "")):
-                self.set_status(500)
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.set_header("Cache-Control", "no-store")
-                self.finish(render_overlay(state.errors) if include_body else None)
-                return
-            await super().get(path, include_body)
-
-        def write_error(self, status_code: int, **kwargs: Any) -> None:
-            """The site's own 404 page, as the static host would serve it."""
-            not_found = Path(self.root) / "404.html"
-            if status_code == 404 and not_found.is_file():
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(not_found.read_bytes())
-                return
-            super().write_error(status_code, **kwargs)
-
-    return OverlayHandler
-
-
-def is_page_request(path: str, accept: str) -> bool:
-    """Whether a request is for a page (not a stylesheet, feed or data file)."""
-    name = path.rsplit("/", 1)[-1]
-    return name == "" or name.endswith(".html") or "." not in name or "text/html" in accept
-
-
-def render_overlay(errors: Iterable[str]) -> str:
-    """The page shown instead of the site while the content has errors."""
-    items = "\n".join(f"<li><pre>{html.escape(error)}</pre></li>" for error in errors)
-    return _OVERLAY.format(items=items)
-
-
-_OVERLAY = """<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The site could not be rebuilt</title>
-<style>
-body {{ font: 1rem/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem;
-       color: #1a1a1a; }}
-h1 {{ color: #a00000; }}
-pre {{ white-space: pre-wrap; margin: 0; font-size: 0.95rem; }}
-li {{ margin: 0.5rem 0; padding: 0.5rem; background: #fff0f0; border-left: 4px solid #a00000; }}
-</style>
-</head>
-<body>
-<main>
-<h1>The site could not be rebuilt</h1>
-<p>The preview keeps the last version that built. Fix each problem below (the file name
-and line number say where), save the file, and this page will reload by itself.</p>
-<ol>
-{items}
-</ol>
-</main>
-</body>
-</html>
-"""
 
 
 def _quiet_request_logs() -> None:

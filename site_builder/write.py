@@ -5,22 +5,27 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import os
 import posixpath
 import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from site_builder.errors import UsageError
 from site_builder.fingerprint import digest_bytes
+from site_builder.output_folder import (
+    MARKER,
+    is_ours,
+    locked,
+    make_folder_beside,
+    mark,
+    refuse_foreign_folder,
+    remove_marked,
+    remove_stale_folders,
+)
 from site_builder.urls import resolve_inside
 
-MARKER = ".site-builder-output"
+__all__ = ["MARKER", "FileState", "Manifest", "Reuse", "write_changed", "write_site"]
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -56,19 +61,20 @@ def write_changed(files: dict[str, bytes], output_dir: Path, reuse: Reuse) -> Ma
     output_dir = Path(os.path.abspath(output_dir))
     refuse_foreign_folder(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(output_dir):
+    with locked(output_dir):
+        refuse_foreign_folder(output_dir)  # again: another build may have run meanwhile
         remove_stale_folders(output_dir)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+        staging = make_folder_beside(output_dir)
         try:
-            if _take_spare(reuse.spare_dir, staging):
+            if _take_spare(reuse.spare_dir, staging, output_dir):
                 manifest = _update(files, staging, output_dir, reuse)
             else:
-                (staging / MARKER).write_bytes(b"")
+                mark(staging, output_dir)
                 manifest = _stage(files, staging, output_dir, reuse.output)
             _swap_in(staging, output_dir)
             _keep_as_spare(staging, reuse.spare_dir)
         finally:
-            _remove_marked(staging)
+            remove_marked(staging)
     return manifest
 
 
@@ -101,9 +107,9 @@ def _put(
     return (digest, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def _take_spare(spare_dir: Path | None, staging: Path) -> bool:
+def _take_spare(spare_dir: Path | None, staging: Path, output_dir: Path) -> bool:
     """Move the spare folder to the (empty) staging path; False if there is none to take."""
-    if spare_dir is None or spare_dir.is_symlink() or not (spare_dir / MARKER).is_file():
+    if spare_dir is None or spare_dir.is_symlink() or not is_ours(spare_dir, output_dir):
         return False
     try:
         os.rename(spare_dir, staging)
@@ -116,6 +122,10 @@ def _keep_as_spare(staging: Path, spare_dir: Path | None) -> None:
     """After the swap: keep the old output (now at the staging path) as the next spare."""
     if spare_dir is None or not staging.is_dir():
         return
+    if spare_dir.is_dir() and not spare_dir.is_symlink() and (spare_dir / MARKER).is_file():
+        # Not taken: marked by an older version, or for a lock file since deleted. It is in
+        # the build cache, so ours to delete; left there it would block every new spare.
+        remove_marked(spare_dir)
     try:
         spare_dir.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, spare_dir)
@@ -201,46 +211,6 @@ def _link_same(output_dir: Path, output_path: str, target: str, state: FileState
     return True
 
 
-def refuse_foreign_folder(output_dir: Path) -> None:
-    """Never replace a folder this tool did not make: a typo must not wipe a home folder."""
-    if output_dir.is_symlink():
-        raise UsageError(f"output folder {output_dir} is a symbolic link; give a real folder")
-    if output_dir.exists() and not output_dir.is_dir():
-        raise UsageError(f"output {output_dir} exists and is not a folder")
-    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).exists():
-        raise UsageError(
-            f"refusing to replace {output_dir}: it is not empty and was not made by site-builder"
-        )
-
-
-@contextmanager
-def _locked(output_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock so that two builds never write the same output at once."""
-    lock_path = output_dir.parent / f".{output_dir.name}.lock"
-    with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def tidy_beside(output_dir: Path) -> None:
-    """Remove, under the build lock, what killed builds left beside an output folder."""
-    output_dir = Path(os.path.abspath(output_dir))
-    with _locked(output_dir):
-        remove_stale_folders(output_dir)
-
-
-def remove_stale_folders(output_dir: Path) -> None:
-    """Remove what killed builds left beside the output (only folders carrying our marker)."""
-    for stale in output_dir.parent.glob(f".{output_dir.name}.tmp-*"):
-        if stale.is_dir() and not stale.is_symlink() and (stale / MARKER).exists():
-            _remove_marked(stale)
-        elif stale.is_dir() and not stale.is_symlink() and not any(stale.iterdir()):
-            stale.rmdir()
-
-
 def _swap_in(staging: Path, output_dir: Path) -> None:
     """Put the staged folder at output_dir in one step; the old site ends up in staging."""
     if not output_dir.exists():
@@ -249,24 +219,11 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
     if _exchange(staging, output_dir):
         return
     # No atomic exchange on this system: two renames, with a brief moment of no output.
-    aside = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
-    (aside / MARKER).write_bytes(b"")
+    aside = make_folder_beside(output_dir)
+    mark(aside, output_dir)
     os.rename(output_dir, aside / "old")
     os.rename(staging, output_dir)
-    _remove_marked(aside)
-
-
-def _remove_marked(folder: Path) -> None:
-    """Delete a folder this tool made, its marker last: a build killed part-way through then
-    leaves a folder the next build still knows as its own (see remove_stale_folders)."""
-    if not folder.is_dir() or folder.is_symlink():
-        return
-    for entry in sorted(folder.iterdir(), key=lambda entry: entry.name == MARKER):
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    remove_marked(aside)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -432,9 +432,10 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
 
     pages: paths relative to site_dir (default: every HTML page).
     Every axe violation counts, whatever its impact: one string per failing element,
-    `page: rule-id (impact): help — target`. Also reported: console errors, uncaught
-    exceptions, same-origin requests that fail or return HTTP >= 400, and every request
-    to another origin (blocked, so the check works offline and catches CDNs and trackers).
+    `page: rule-id (impact): help — target`. Also reported: console errors, violations of
+    the page's Content-Security-Policy, uncaught exceptions, same-origin requests that fail
+    or return HTTP >= 400, and every request to another origin (blocked, so the check works
+    offline and catches CDNs and trackers).
     timings, if given, is filled with seconds per page and the total.
     """
     site_dir = _require_site(site_dir)
@@ -503,6 +504,10 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
                 return tab
 
             context.route("**/*", route)
+            # Every refusal of the page's Content-Security-Policy, from the browser's own event
+            # (Chromium also logs each one as a console error).
+            context.expose_function("reportViolation", lambda text: note(f"CSP violation: {text}"))
+            context.add_init_script(_REPORT_VIOLATIONS)
             tab = new_tab()
             for rel in pages:
                 t0 = time.monotonic()
@@ -531,6 +536,11 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
     if timings is not None:
         timings["total"] = round(time.monotonic() - t_start, 3)
     return problems
+
+
+_REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  window.reportViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline"}`);
+});"""
 
 
 def _flatten(target) -> list[str]:

@@ -192,3 +192,21 @@ def test_empty_content_folder_is_an_error_and_writes_nothing(make_site: MakeSite
     assert build() == 1
     assert "content/site.yaml:1: site.yaml is missing" in capsys.readouterr().err
     assert not Path("out").exists()
+
+
+def test_a_build_in_a_git_checkout_leaves_nothing_new_for_git_to_track(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """The output, the lock beside it and the cache are all ignored by the project's .gitignore."""
+    make_site()
+    (tmp_path / ".gitignore").write_bytes((REPO / ".gitignore").read_bytes())
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert main(["build", "--templates", str(TEMPLATES)]) == 0  # the default output/
+    assert build("output") == 0  # a second build: the lock and a spare folder exist now
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert Path(".output.lock").exists() and Path("output/index.html").exists()
+    new = [line for line in status if not line.startswith("?? content/")]
+    assert new == ["?? .gitignore"]

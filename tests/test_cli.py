@@ -27,7 +27,9 @@ def test_output_inside_content_is_refused(make_site: MakeSite, capsys: pytest.Ca
     args = ["build", "--content", "content", "--templates", str(TEMPLATES)]
     assert main([*args, "--output", "content/out"]) == 2
     assert main([*args, "--output", "."]) == 2
-    assert "overlaps the content folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "output folder content/out is inside the content folder content" in err
+    assert "output folder . holds the content folder content" in err
     assert not Path("content/out").exists()
 
 

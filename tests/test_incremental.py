@@ -12,6 +12,7 @@ import pytest
 from helpers import MINIMAL, TEMPLATES, make_site, record_text, run_cli, snapshot
 
 from site_builder import cache as build_cache
+from site_builder.output_folder import MARKER, is_ours
 
 Edit = Callable[[Path, Path], None]  # (content, templates)
 
@@ -283,6 +284,21 @@ def test_a_spare_folder_changed_by_hand_is_not_trusted(tmp_path: Path) -> None:
     change_body(content, templates)
     build(content, templates, output)
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_a_spare_folder_whose_marker_is_not_tied_to_the_output_is_replaced(
+    tmp_path: Path,
+) -> None:
+    """One marked by an older version (an empty file, not a link to the lock) is not taken,
+    and must not block keeping the next spare either."""
+    content, templates, output = edited_site(tmp_path)
+    (spare,) = [p for p in cache_folder(content).iterdir() if p.name.startswith("spare-")]
+    (spare / MARKER).unlink()
+    (spare / MARKER).write_bytes(b"")
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+    assert is_ours(spare, output)  # the old output, kept as the next spare
 
 
 def test_the_cache_lives_beside_the_content_and_ignores_itself(tmp_path: Path) -> None:

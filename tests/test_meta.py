@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import MakeSite
-from helpers import MINIMAL, build, scan_html
+from helpers import MINIMAL, REPO, build, scan_html
 from sitecheck import check_links
 
 BASE = "https://fixture.example/"
@@ -183,3 +183,75 @@ def test_titles_and_findings_with_markup_stay_text_in_meta_tags_and_json_ld(
     (report,) = head.json_ld
     assert report["name"] == report["description"] == HOSTILE
     assert report["author"]["name"] == HOSTILE
+
+
+# --- the policies every page sets for the browser -------------------------------------------
+
+
+class Policies(HTMLParser):
+    """The Content-Security-Policy and referrer meta tags of a page, and what precedes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.csp: list[str] = []
+        self.referrer: list[str] = []
+        self.loads_before_csp: list[str] = []  # anything fetched or run before the policy
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "meta" and values.get("http-equiv", "").lower() == "content-security-policy":
+            self.csp.append(values.get("content", ""))
+        elif tag == "meta" and values.get("name", "").lower() == "referrer":
+            self.referrer.append(values.get("content", ""))
+        elif tag in {"link", "script", "style", "img", "base"} and not self.csp:
+            self.loads_before_csp.append(tag)
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in filter(None, (p.strip() for p in policy.split(";"))):
+        name, *sources = part.split()
+        parsed[name.lower()] = sources
+    return parsed
+
+
+@pytest.fixture(scope="module", params=["fixture", "default"])
+def any_output(
+    request: pytest.FixtureRequest, output: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The fixture site and the default site (content/)."""
+    if request.param == "fixture":
+        return output
+    built = tmp_path_factory.mktemp("meta-default") / "out"
+    assert build(REPO / "content", built).status == 0
+    return built
+
+
+def test_every_page_sets_a_strict_content_security_policy_before_loading_anything(
+    any_output: Path,
+) -> None:
+    pages = sorted(any_output.rglob("*.html"))
+    assert len(pages) > 25
+    for path in pages:
+        found = Policies()
+        found.feed(path.read_text("utf-8"))
+        assert len(found.csp) == 1, path
+        assert found.loads_before_csp == [], path  # a policy in a meta tag covers what follows
+        policy = directives(found.csp[0])
+        assert policy["default-src"] == ["'self'"], path
+        assert policy["script-src"] == ["'self'"], path  # the site's own files, nothing inline
+        assert policy["style-src"] == ["'self'"], path
+        assert policy["object-src"] == ["'none'"], path
+        assert policy["base-uri"] == ["'none'"], path
+        assert policy["form-action"] == ["'self'"], path
+        everything = " ".join(source for sources in policy.values() for source in sources)
+        for loose in ("unsafe", "*", "data:", "http:", "https:", "blob:"):
+            assert loose not in everything, (path, loose)
+
+
+def test_every_page_asks_the_browser_to_send_no_referrer(any_output: Path) -> None:
+    """A link to a news report must not tell the news site which child's case was being read."""
+    for path in sorted(any_output.rglob("*.html")):
+        found = Policies()
+        found.feed(path.read_text("utf-8"))
+        assert found.referrer == ["no-referrer"], path

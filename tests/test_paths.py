@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+import stat
 import unicodedata
 from pathlib import Path
 
 import pytest
-from helpers import build, check, every_byte, make_site, snapshot, write_files
+from helpers import (
+    TEMPLATES,
+    build,
+    check,
+    every_byte,
+    make_site,
+    run_cli,
+    snapshot,
+    write_files,
+)
 
 from site_builder.urls import resolve_inside
 from site_builder.write import MARKER, write_site
@@ -178,7 +190,49 @@ def test_an_output_folder_overlapping_content_is_refused_before_anything_is_writ
     before = snapshot(tmp_path)
     run = build(Path("content"), Path(output))
     assert run.status == 2
-    assert "overlaps the content folder" in run.stderr
+    assert "the content folder content" in run.stderr
+    assert snapshot(tmp_path) == before
+
+
+def site_with_templates(tmp_path: Path) -> tuple[Path, Path]:
+    """A content folder and a copy of the templates, side by side in tmp_path."""
+    content = make_site(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    return content, templates
+
+
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [("templates/old-site", "is inside the templates folder"),
+     ("templates/static/site", "is inside the templates folder"),
+     ("templates", "is the templates folder"),
+     ("templates/../templates/x", "is inside the templates folder")],
+)  # fmt: skip
+def test_an_output_folder_inside_the_templates_folder_is_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str, reason: str
+) -> None:
+    """Inside templates/static, every build would publish the last site again, drafts and all."""
+    site_with_templates(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+    run = run_cli("build", "--content", "content", "--templates", "templates", "--output", output)
+    assert run.status == 2
+    assert f"output folder {output} {reason} templates" in run.stderr
+    assert "--output" in run.stderr  # says what to do instead
+    assert snapshot(tmp_path) == before
+
+
+def test_an_output_folder_holding_the_templates_folder_is_refused(tmp_path: Path) -> None:
+    content, _ = site_with_templates(tmp_path / "elsewhere")
+    site = tmp_path / "site"
+    templates = site / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    before = snapshot(tmp_path)
+    run = run_cli("build", "--content", str(content), "--templates", str(templates),
+                  "--output", str(site))  # fmt: skip
+    assert run.status == 2
+    assert "holds the templates folder" in run.stderr
     assert snapshot(tmp_path) == before
 
 
@@ -228,6 +282,45 @@ def test_an_output_that_is_a_file_or_a_symlink_is_refused(tmp_path: Path, kind: 
     assert snapshot(tmp_path) == before
 
 
+def test_a_folder_holding_only_a_copied_marker_is_never_replaced(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    assert build(content, tmp_path / "output").status == 0
+    home = tmp_path / "home"
+    write_files(home, {"thesis.txt": "years of work"})
+    shutil.copy2(tmp_path / "output" / MARKER, home / MARKER)
+    before = snapshot(tmp_path)
+    run = build(content, home)
+    assert run.status == 2
+    assert "was not made by site-builder" in run.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_copy_of_an_output_folder_is_not_taken_for_the_original(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    assert build(content, tmp_path / "output").status == 0
+    shutil.copytree(tmp_path / "output", tmp_path / "copy", symlinks=True)
+    (tmp_path / "copy" / "my-notes.txt").write_text("mine")
+    run = build(content, tmp_path / "copy")
+    assert run.status == 2
+    assert (tmp_path / "copy" / "my-notes.txt").read_text() == "mine"
+
+
+def test_an_output_on_a_file_system_without_hard_links_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker is a hard link to the lock file; where there are none, say so."""
+    content = make_site(tmp_path)
+
+    def refuse_link(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse_link)
+    run = build(content, tmp_path / "output")
+    assert run.status == 2
+    assert "allows no hard link" in run.stderr and "--output" in run.stderr
+    assert not (tmp_path / "output").exists()
+
+
 def test_an_empty_folder_or_one_site_builder_made_is_replaced(tmp_path: Path) -> None:
     content = make_site(tmp_path)
     output = tmp_path / "output"
@@ -259,6 +352,36 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
     assert all(k.startswith("site/.cache/site-builder") for k in cache), cache
 
 
+def modes(folder: Path) -> set[tuple[str, str]]:
+    """The kinds and permission bits found under a folder, the folder itself included."""
+    found = {("folder", oct(stat.S_IMODE(folder.stat().st_mode)))}
+    for path in folder.rglob("*"):
+        kind = "folder" if path.is_dir() else "file"
+        found.add((kind, oct(stat.S_IMODE(path.lstat().st_mode))))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("umask", "folder_mode", "file_mode"), [(0o022, "0o755", "0o644"), (0o027, "0o750", "0o640")]
+)
+def test_the_output_folder_and_its_files_take_ordinary_permissions_under_the_umask(
+    tmp_path: Path, umask: int, folder_mode: str, file_mode: str
+) -> None:
+    """A web server running as another user must be able to read the site."""
+    content = make_site(tmp_path)
+    edited = {"pages/about.md": "---\ntitle: About, edited\n---\nNew.\n"}
+    previous = os.umask(umask)
+    try:
+        assert build(content, tmp_path / "output").status == 0
+        first = modes(tmp_path / "output")
+        write_files(content, edited)  # the second build reuses files and folders
+        assert build(content, tmp_path / "output").status == 0
+        second = modes(tmp_path / "output")
+    finally:
+        os.umask(previous)
+    assert first == second == {("folder", folder_mode), ("file", file_mode)}
+
+
 # --- P7: editor junk is skipped by a documented pattern, anything else is an error ------------
 
 SECRET_RECORD = f"---\ntitle: {SECRET}\n---\n{SECRET}\n"
@@ -275,6 +398,24 @@ def test_editor_junk_is_skipped_and_never_published(tmp_path: Path, name: str) -
     output = tmp_path / "output"
     assert build(content, output).status == 0
     assert SECRET.encode() not in every_byte(output)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [".env", ".site.css.swp", ".sort.js.swo", "site.css~", "#site.css#", ".#site.css", ".DS_Store",
+     ".git/config", ".hidden/page.css", "icons/.DS_Store", "icons/logo.svg~"],
+)  # fmt: skip
+def test_hidden_files_and_editor_junk_in_templates_static_are_never_published(
+    tmp_path: Path, name: str
+) -> None:
+    content, templates = site_with_templates(tmp_path)
+    write_files(templates / "static", {name: SECRET, "icons/plain.svg": "<svg/>"})
+    output = tmp_path / "output"
+    run = run_cli("build", "--content", str(content), "--templates", str(templates),
+                  "--output", str(output))  # fmt: skip
+    assert run.status == 0, run.stderr
+    assert SECRET.encode() not in every_byte(output)
+    assert (output / "static/icons/plain.svg").is_file()  # an ordinary file is still copied
 
 
 @pytest.mark.parametrize(

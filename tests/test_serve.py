@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium_page, record_policy_violations
+from helpers import tree_hash
 
-from site_builder import serve
+from site_builder import overlay, serve
+from site_builder.cli import main
 from site_builder.config import SiteConfig
+from site_builder.overlay import STYLESHEET_PATH
+from site_builder.preview import ServedAddress
 
 REPO = Path(__file__).parent.parent
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"
@@ -63,15 +71,15 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def server(site: Path) -> Iterator[Server]:
+@contextlib.contextmanager
+def serving(site: Path, *options: str) -> Iterator[Server]:
     """`site-builder serve` on a free port in a subprocess, killed at the end."""
     port = free_port()
     log = site / "serve.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--port", str(port),
-             "--content", "content", "--templates", "templates", "--output", "out"],
+             "--content", "content", "--templates", "templates", "--output", "out", *options],
             cwd=site, stdout=log_file, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
@@ -79,6 +87,12 @@ def server(site: Path) -> Iterator[Server]:
         finally:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[Server]:
+    with serving(site) as running:
+        yield running
 
 
 def test_server_serves_the_site_and_rebuilds_after_an_edit(server: Server, site: Path) -> None:
@@ -95,40 +109,77 @@ def test_server_serves_the_site_and_rebuilds_after_an_edit(server: Server, site:
     assert "Child Aurora" in (site / "out" / "cases" / "child-a" / "index.html").read_text()
 
 
-def test_bad_edit_shows_the_overlay_keeps_the_last_good_site_and_recovers(
+ERRORS_SHOWN = 'class="site-builder-errors"'
+
+
+def test_bad_edit_keeps_the_last_good_site_browsable_with_the_errors_over_it_then_recovers(
     server: Server, site: Path
 ) -> None:
     base, process, log = server
     wait_for(f"{base}/", lambda status, _: status == 200, process)
+    output_before = tree_hash(site / "out")
     record = site / "content" / "cases" / "child-a.md"
     good = record.read_text()
     record.write_text(good.replace("harm: died\n", "harm: <dyed>\n"))
 
-    overlay = wait_for(f"{base}/cases/child-a/", lambda status, _: status == 500, process)
-    assert "content/cases/child-a.md:6: field &#x27;harm&#x27;: &#x27;&lt;dyed&gt;&#x27;" in overlay
-    assert "livereload.js" in overlay  # so it reloads by itself once fixed
+    page = wait_for(f"{base}/cases/child-a/", lambda _, text: ERRORS_SHOWN in text, process)
+    assert "<h1>Child A</h1>" in page  # the last good page, under the errors
+    assert "content/cases/child-a.md:6: field &#x27;harm&#x27;: &#x27;&lt;dyed&gt;&#x27;" in page
+    assert "livereload.js" in page  # so it reloads by itself once fixed
     assert "content/cases/child-a.md:6: field 'harm'" in log.read_text()
-    status, _ = fetch(f"{base}/static/site.css")
-    assert status == 200  # assets of the last good site are still served
-    assert "<h1>Child A</h1>" in (site / "out" / "cases" / "child-a" / "index.html").read_text()
-    assert not list((site / "out").rglob("*overlay*"))
+    for address in ("/", "/authorities/northtown/", "/no-such-page/"):
+        status, other = fetch(base + address)
+        assert ERRORS_SHOWN in other and status in (200, 404), address  # every page, the 404 too
+    assert fetch(base + "/static/site.css") == (200, (site / "out/static/site.css").read_text())
+    status, css = fetch(base + STYLESHEET_PATH)
+    assert status == 200 and ".site-builder-errors" in css
+    assert tree_hash(site / "out") == output_before  # nothing of the errors written to output/
 
     record.write_text(good.replace("title: Child A\n", "title: Child Again\n"))
-    page = wait_for(f"{base}/cases/child-a/", lambda status, _: status == 200, process)
-    assert "<h1>Child Again</h1>" in page
+    page = wait_for(f"{base}/cases/child-a/", lambda _, text: "Child Again" in text, process)
+    assert "<h1>Child Again</h1>" in page and ERRORS_SHOWN not in page
 
 
-def test_crash_in_a_rebuild_is_shown_and_the_server_stays_up(server: Server, site: Path) -> None:
-    base, process, _ = server
+def test_template_error_is_shown_as_its_file_and_line_and_the_server_stays_up(
+    server: Server, site: Path
+) -> None:
+    base, process, log = server
     wait_for(f"{base}/", lambda status, _: status == 200, process)
     template = site / "templates" / "case.html"
     good = template.read_text()
+    line = good.count("\n") + 1
     template.write_text(good + "{% if %}")  # a template syntax error: not a content error
 
-    overlay = wait_for(f"{base}/", lambda status, _: status == 500, process)
-    assert "site-builder crashed while building" in overlay
+    page = wait_for(f"{base}/", lambda _, text: ERRORS_SHOWN in text, process)
+    assert f"templates/case.html:{line}: Expected an expression" in page
+    assert "Traceback" not in page and "Traceback" not in log.read_text()
+    template.write_text(good.replace("{% block main %}", "{% block main %}{{ page.nowhere }}"))
+    page = wait_for(f"{base}/", lambda _, text: "nowhere" in text, process)
+    main_line = good[: good.index("{% block main %}")].count("\n") + 1
+    assert f"templates/case.html:{main_line}: " in page  # an error while rendering, too
+    assert "Traceback" not in page
     template.write_text(good)
-    wait_for(f"{base}/", lambda status, _: status == 200, process)
+    wait_for(f"{base}/", lambda _, text: ERRORS_SHOWN not in text, process)
+
+
+def test_while_no_build_has_succeeded_every_address_shows_the_errors(site: Path) -> None:
+    record = site / "content" / "cases" / "child-a.md"
+    record.write_text(record.read_text().replace("harm: died\n", "harm: dyed\n"))
+    with serving(site) as (base, process, _):
+        page = wait_for(f"{base}/cases/child-a/", lambda status, _: status != 0, process)
+        assert "content/cases/child-a.md:6: field &#x27;harm&#x27;" in page
+        assert ERRORS_SHOWN in fetch(f"{base}/")[1]
+    assert not (site / "out").exists()
+
+
+def test_serve_refuses_an_output_folder_inside_the_templates_before_serving(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(site)
+    args = ["serve", "--content", "content", "--templates", "templates", "--port", "1"]
+    assert main([*args, "--output", "templates/static/preview"]) == 2
+    assert "is inside the templates folder templates" in capsys.readouterr().err
+    assert not (site / "templates/static/preview").exists()
 
 
 def test_rebuild_records_any_exception_instead_of_raising(
@@ -144,28 +195,20 @@ def test_rebuild_records_any_exception_instead_of_raising(
     assert state.is_failing and "disk on fire" in state.errors[-1]
 
 
-def test_overlay_escapes_every_error() -> None:
-    page = serve.render_overlay(["content/cases/x.md:3: bad value '<script>alert(1)</script>'"])
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "</head>" in page  # livereload injects its script there
-
-
-@pytest.mark.parametrize(
-    ("path", "accept", "is_page"),
-    [
-        ("", "", True),
-        ("cases/child-a/", "", True),
-        ("cases/child-a", "", True),
-        ("404.html", "", True),
-        ("static/site.css", "text/css,*/*;q=0.1", False),
-        ("feed.xml", "*/*", False),
-        ("data/cases.json", "", False),
-        ("feed.xml", "text/html,application/xhtml+xml", True),
-    ],
-)
-def test_only_page_requests_get_the_overlay(path: str, accept: str, is_page: bool) -> None:
-    assert serve.is_page_request(path, accept) is is_page
+def test_errors_over_a_page_are_escaped_and_need_no_inline_style_or_script() -> None:
+    errors = ["content/cases/x.md:3: bad value '<script>alert(1)</script>'", "b.md:1: two"]
+    page = overlay.with_errors(
+        b"<html><head><title>x</title></head><body class=a><h1>Hi</h1>", errors
+    )
+    text = page.decode()
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert text.index(f'<link rel="stylesheet" href="{STYLESHEET_PATH}">') < text.index("</head>")
+    assert text.index("<body class=a>") < text.index(ERRORS_SHOWN) < text.index("<h1>Hi</h1>")
+    assert "2 errors" in text
+    assert "style=" not in text and "<style" not in text and "<script" not in text
+    alone = overlay.error_page(errors)
+    assert "<style" not in alone and "style=" not in alone and "&lt;script&gt;" in alone
 
 
 def test_watcher_runs_its_task_once_the_folder_has_settled(tmp_path: Path) -> None:
@@ -180,3 +223,116 @@ def test_watcher_runs_its_task_once_the_folder_has_settled(tmp_path: Path) -> No
     assert calls == [[str(tmp_path / "a.md")]]
     watcher.examine()
     assert len(calls) == 1
+
+
+# --- only the served address, only its own pages on the live-reload socket -------------------
+
+
+def status_of(base: str, path: str, headers: dict[str, str]) -> int:
+    """Status of one GET sent to the server (always at 127.0.0.1) with exactly these headers."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_a_request_naming_another_host_is_refused(server: Server) -> None:
+    """A page on another site may make its own name resolve to 127.0.0.1 (DNS rebinding);
+    the Host header still carries that name, so the preview, drafts and all, stays unread."""
+    base, process, _ = server
+    wait_for(f"{base}/", lambda status, _: status == 200, process)
+    port = urllib.parse.urlsplit(base).port
+    for host in (f"rebind.attacker.example:{port}", "rebind.attacker.example",
+                 f"localhost.attacker.example:{port}", f"127.0.0.1:{port}.attacker.example",
+                 f"127.0.0.1:{port}@attacker.example", f"localhost:{port + 1}", "127.0.0.1"):  # fmt: skip
+        for path in ("/", "/cases/child-a/", "/livereload.js", "/static/site.css", STYLESHEET_PATH):
+            assert status_of(base, path, {"Host": host}) in (400, 403), (host, path)
+    assert status_of(base, "/", {}) in (400, 403)  # no Host header at all
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        assert status_of(base, "/", {"Host": host}) == 200, host
+
+
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
+
+
+def test_the_live_reload_socket_refuses_pages_of_other_origins(server: Server) -> None:
+    base, process, _ = server
+    wait_for(f"{base}/", lambda status, _: status == 200, process)
+    host = urllib.parse.urlsplit(base).netloc
+    port = urllib.parse.urlsplit(base).port
+    for origin in ("http://attacker.example", f"http://attacker.example:{port}", "null",
+                   f"http://127.0.0.1:{port + 1}", "file://"):  # fmt: skip
+        for fetch_site in ({}, {"Sec-Fetch-Site": "cross-site"}):
+            headers = {"Host": host, **UPGRADE, "Origin": origin, **fetch_site}
+            assert status_of(base, "/livereload", headers) == 403, (origin, fetch_site)
+    for origin in (f"http://{host}", f"http://localhost:{port}"):
+        assert status_of(base, "/livereload", {"Host": host, **UPGRADE, "Origin": origin}) == 101
+
+
+@pytest.mark.parametrize(
+    ("served", "header", "is_allowed"),
+    [
+        (("127.0.0.1", 8000), "127.0.0.1:8000", True),
+        (("127.0.0.1", 8000), "localhost:8000", True),
+        (("127.0.0.1", 8000), "[::1]:8000", True),
+        (("127.0.0.1", 8000), "127.0.0.1:8001", False),
+        (("127.0.0.1", 8000), "127.0.0.1", False),
+        (("127.0.0.1", 8000), "attacker.example:8000", False),
+        (("127.0.0.1", 8000), "127.0.0.1:8000/x", False),
+        (("127.0.0.1", 8000), " 127.0.0.1:8000", False),
+        (("127.0.0.1", 8000), "", False),
+        (("127.0.0.1", 80), "localhost", True),
+        (("localhost", 8000), "127.0.0.1:8000", True),
+        (("::1", 8000), "[::1]:8000", True),
+        (("::1", 8000), "localhost:8000", True),
+        (("192.168.1.5", 8000), "192.168.1.5:8000", True),
+        (("192.168.1.5", 8000), "localhost:8000", False),
+        (("0.0.0.0", 8000), "192.168.1.5:8000", True),  # every address: any address, by number
+        (("0.0.0.0", 8000), "localhost:8000", True),
+        (("0.0.0.0", 8000), "rebind.attacker.example:8000", False),
+        (("preview.test", 8000), "preview.test:8000", True),
+        (("preview.test", 8000), "other.test:8000", False),
+    ],
+)  # fmt: skip
+def test_the_host_headers_that_name_the_served_address(
+    served: tuple[str, int], header: str, is_allowed: bool
+) -> None:
+    assert ServedAddress(*served).allows_host(header) is is_allowed
+
+
+def test_the_preview_reloads_and_shows_errors_under_the_pages_content_security_policy(
+    server: Server, site: Path
+) -> None:
+    """livereload's own snippet is an inline script, which the pages' policy refuses."""
+    base, process, _ = server
+    wait_for(f"{base}/cases/child-a/", lambda status, _: status == 200, process)
+    guard = HANG_GUARD_SECONDS * 1000
+    with chromium_page() as page:
+        violations = record_policy_violations(page)
+        page.goto(f"{base}/cases/child-a/")
+        page.wait_for_function("() => window.LiveReload?.connector?.protocol >= 7", timeout=guard)
+        record = site / "content" / "cases" / "child-a.md"
+        good = record.read_text()
+        record.write_text(good.replace("harm: died\n", "harm: dyed\n"))
+        page.wait_for_selector(".site-builder-errors", timeout=guard)  # it reloaded by itself
+        assert page.locator("h1").inner_text() == "Child A"
+        errors = page.locator(".site-builder-errors")
+        assert "content/cases/child-a.md:6: field 'harm'" in errors.inner_text()
+        assert errors.evaluate("e => getComputedStyle(e).position") == "sticky"  # styled
+        page.wait_for_function("() => window.LiveReload?.connector?.protocol >= 7", timeout=guard)
+        record.write_text(good.replace("title: Child A\n", "title: Child Again\n"))
+        page.wait_for_function("() => document.querySelector('h1').textContent === 'Child Again'",
+                               timeout=guard)  # fmt: skip
+        assert page.locator(".site-builder-errors").count() == 0
+    assert violations == []

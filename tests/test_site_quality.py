@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import sitecheck
 import yaml
+from browser import record_policy_violations
 from conftest import MINIMAL, REPO, TEMPLATES
 
 from site_builder.cli import main
@@ -92,6 +93,37 @@ def test_no_page_has_an_axe_violation(
 
 
 # --- in the browser: phone width, and sorting with and without JavaScript -----------------
+
+
+def test_no_kind_of_page_reports_a_content_security_policy_violation(
+    built: tuple[Path, str],
+) -> None:
+    """One page of every kind with its scripts running, and the search page searching: nothing
+    the pages' policy refuses (inline script or style, a file from elsewhere) is asked for.
+    Every page is also loaded by the axe-core pass, which reports any violation it sees."""
+    site, _ = built
+    with browser_on(site) as (page, origin):
+        violations = record_policy_violations(page)
+        for rel in one_page_of_each_kind(sitecheck.html_pages(site)):
+            page.goto(f"{origin}/{rel}")
+            policy = page.eval_on_selector(CSP_META, "meta => meta.content")
+            assert "script-src 'self'" in policy, rel
+        page.goto(f"{origin}/search/index.html?q=council", wait_until="networkidle")
+        assert page.locator("#search-results li").count() > 0  # it fetched the index
+    assert violations == []
+
+
+def one_page_of_each_kind(pages: list[str]) -> list[str]:
+    """The first page of each depth of each top folder: the home page, 404.html, each list
+    (authorities/index.html), the first record of each collection, data/dictionary/..."""
+    first: dict[tuple[str, int], str] = {}
+    for rel in pages:
+        parts = rel.split("/")
+        first.setdefault((parts[0], len(parts)), rel)
+    return sorted(first.values())
+
+
+CSP_META = 'meta[http-equiv="Content-Security-Policy"]'
 
 
 @contextlib.contextmanager

@@ -245,6 +245,7 @@ def test_axe_finds_problems(bad_site: Path):
     assert has("moderate.html: region (moderate):"), text
     assert has("bad.html: HTTP 404: /missing-bg.png"), text  # url() in style.css
     assert has("bad.html: console error:", "Content Security Policy", "data:image/png"), text
+    assert has("bad.html: CSP violation: img-src refused data"), text
     assert len([p for p in problems if "cdn.example.com" in p]) == 1, text
     assert not has("script.html: request failed"), text  # the 404 is reported once
     assert not has("index.html: image-alt"), text

@@ -10,6 +10,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import ContentError
 from site_builder.history import History
 from site_builder.link import Site
+from site_builder.load import is_editor_junk
 from site_builder.pool import Progress
 from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
@@ -156,5 +157,11 @@ def read_static(folder: Path) -> Output:
     return {
         "static/" + path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.is_symlink()
+        if path.is_file() and not path.is_symlink() and is_published(path.relative_to(folder))
     }
+
+
+def is_published(static_path: Path) -> bool:
+    """Whether a file under templates/static is part of the site: not hidden (.env, .git/,
+    .DS_Store, swap files), nor an editor's backup (x~, #x#), at any depth."""
+    return not any(part.startswith(".") or is_editor_junk(part) for part in static_path.parts)

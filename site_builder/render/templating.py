@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
+import traceback
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import markupsafe
 
 from site_builder import cache, urls
 from site_builder import models as m
+from site_builder.errors import ContentError, SourceLocation
 
 
 def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
@@ -36,6 +39,25 @@ def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> j
     env.filters["review_kind"] = review_kind
     env.filters["inline"] = inline
     return env
+
+
+def describe_template_error(problem: BaseException, templates_dir: Path) -> ContentError | None:
+    """A failure inside a template as `templates/x.html:LINE: message`, or None when no
+    template is at fault. Jinja puts each template's own file and line in the traceback."""
+    if isinstance(problem, jinja2.TemplateSyntaxError) and problem.filename:
+        where = SourceLocation(Path(problem.filename), problem.lineno or 1)
+        return ContentError(where, problem.message or "template syntax error")
+    root = os.path.realpath(templates_dir)
+    frames = [
+        frame for frame in traceback.extract_tb(problem.__traceback__)
+        if os.path.commonpath([root, os.path.realpath(frame.filename)]) == root
+    ]  # fmt: skip
+    if not frames:
+        return None
+    message = str(problem)
+    if not isinstance(problem, jinja2.UndefinedError):  # "'x' is undefined" says it all
+        message = f"{type(problem).__name__}: {message}"
+    return ContentError(SourceLocation(Path(frames[-1].filename), frames[-1].lineno or 1), message)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
