@@ -29,8 +29,10 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="check the content and build the site")
     _add_content_option(build)
     build.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
-    build.add_argument("--output", type=Path, default=Path("output"), metavar="DIR")
-    build.add_argument("--drafts", action="store_true", help="include drafts and embargoed records")
+    build.add_argument("--output", type=Path, metavar="DIR",
+                       help="where to build (default: output, or output-drafts with --drafts)")
+    build.add_argument("--drafts", action="store_true",
+                       help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
     build.add_argument("--jobs", type=_positive_int, default=default_jobs(), metavar="N",
                        help="worker processes for large builds (default: one per core)")  # fmt: skip
 
@@ -44,8 +46,10 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve on this computer, rebuild on change")
     _add_content_option(serve)
     serve.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
-    serve.add_argument("--output", type=Path, default=Path("output"), metavar="DIR")
-    serve.add_argument("--drafts", action="store_true", help="include drafts and embargoed records")
+    serve.add_argument("--output", type=Path, metavar="DIR",
+                       help="where to build (default: output, or output-drafts with --drafts)")
+    serve.add_argument("--drafts", action="store_true",
+                       help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to serve on (8000)")
 
@@ -144,7 +148,7 @@ def _progress_bar() -> Progress | None:
 
 def _config(args: argparse.Namespace) -> SiteConfig:
     content = args.content
-    output = getattr(args, "output", Path("output"))
+    output = getattr(args, "output", None) or Path("output-drafts" if args.drafts else "output")
     templates = getattr(args, "templates", Path("templates"))
     if args.command in ("build", "serve") and not templates.is_dir():
         raise UsageError(f"no templates folder at {templates}; give one with --templates DIR")

@@ -10,6 +10,9 @@ from site_builder.dates import PartialDate as PartialDate  # noqa: PLC0414 - re-
 from site_builder.errors import SourceLocation
 
 
+WITHDRAWN_LABEL = "Withdrawn record"
+
+
 class Status(Enum):
     PUBLISHED = "published"
     DRAFT = "draft"
@@ -107,7 +110,9 @@ class Record:
 
     @property
     def label(self) -> str:
-        """How the record is named in lists and links."""
+        """How the record is named in lists and links; a withdrawn one only neutrally."""
+        if self.is_withdrawn:
+            return WITHDRAWN_LABEL
         return str(getattr(self, "title", None) or getattr(self, "name", self.slug))
 
 

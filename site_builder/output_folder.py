@@ -21,6 +21,9 @@ from stat import S_ISREG
 from site_builder.errors import UsageError
 
 MARKER = ".site-builder-output"
+# Written into the output of a --drafts build only, so that a preview and a public site never
+# share a folder: neither build replaces the other's (see refuse_mixed_preview).
+DRAFTS_PREVIEW = ".site-builder-drafts-preview"
 
 
 def lock_path(output_dir: Path) -> Path:
@@ -62,6 +65,23 @@ def refuse_foreign_folder(output_dir: Path) -> None:
         raise UsageError(
             f"refusing to replace {output_dir}: it is not empty and was not made by site-builder "
             f"for this output folder; if it only holds an old build, delete it and build again"
+        )
+
+
+def refuse_mixed_preview(output_dir: Path, is_preview: bool) -> None:
+    """A --drafts preview goes to a folder of its own: never into a public site's folder, and
+    a public build never reuses a preview's."""
+    holds_preview = (output_dir / DRAFTS_PREVIEW).is_file()
+    holds_anything = output_dir.is_dir() and any(output_dir.iterdir())
+    if is_preview and holds_anything and not holds_preview:
+        raise UsageError(
+            f"{output_dir} holds a public build; a --drafts preview goes to a folder of its "
+            "own: leave out --output (it then goes to output-drafts) or give another folder"
+        )
+    if not is_preview and holds_preview:
+        raise UsageError(
+            f"{output_dir} holds a --drafts preview; build the public site into another "
+            "folder, or delete this one first"
         )
 
 

@@ -15,6 +15,7 @@ from site_builder.load import Listing, list_content
 from site_builder.models import Record, SiteSettings
 from site_builder.output_folder import (
     refuse_foreign_folder,
+    refuse_mixed_preview,
     refuse_output_inside_inputs,
     tidy_beside,
 )
@@ -110,7 +111,9 @@ def refuse_unsafe_output(config: SiteConfig) -> None:
     """Raise UsageError for an output folder a build must not replace (see output_folder)."""
     inputs = {"content": config.content_dir, "templates": config.templates_dir}
     refuse_output_inside_inputs(config.output_dir, inputs)
-    refuse_foreign_folder(Path(os.path.abspath(config.output_dir)))
+    output = Path(os.path.abspath(config.output_dir))
+    refuse_foreign_folder(output)
+    refuse_mixed_preview(output, config.include_drafts)
 
 
 def _inputs(

@@ -84,6 +84,38 @@ def test_drafts_flag_shows_drafts_and_embargoed_but_never_private_notes(make_sit
     assert b"PRIVATE-CANARY" not in everything
 
 
+def test_a_drafts_build_is_a_marked_preview_in_a_folder_of_its_own(make_site: MakeSite) -> None:
+    make_site(LEAKY)
+    assert main(["build", "--content", "content", "--templates", str(TEMPLATES), "--drafts"]) == 0
+    preview = Path("output-drafts")  # the default folder of a preview
+    pages = sorted(preview.rglob("*.html"))
+    assert pages and not Path("output").exists()
+    for page in pages:
+        html = page.read_text("utf-8")
+        assert "Drafts preview, not the public site." in html, page
+        assert '<meta name="robots" content="noindex">' in html, page
+    assert (preview / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    assert "<loc>" not in (preview / "sitemap.xml").read_text()
+    assert build("public") == 0
+    public = every_byte(Path("public"))
+    assert b"Drafts preview" not in public and b"DRAFT-CANARY" not in public
+
+
+def test_a_preview_and_a_public_build_never_share_a_folder(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site(LEAKY)
+    assert build("public") == 0
+    assert build("public", "--drafts") == 2
+    assert "holds a public build; a --drafts preview goes to a folder of its own" in (
+        capsys.readouterr().err
+    )
+    assert build("preview", "--drafts") == 0
+    assert build("preview") == 2
+    assert "holds a --drafts preview" in capsys.readouterr().err
+    assert b"DRAFT-CANARY" not in every_byte(Path("public"))
+
+
 def test_embargo_lifts_on_its_date(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     make_site(LEAKY)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "4102444800")  # 2100-01-01
@@ -104,6 +136,52 @@ def test_withdrawn_record_keeps_its_page_with_a_notice_and_counts_nowhere(
     assert '"record": "northtown-2018"' in cards
     assert "northtown-2021" not in Path("out/data/inspections.json").read_text()
     assert "northtown-2021" not in Path("out/inspections/index.html").read_text()
+
+
+WITHDRAWN_CASE = """---
+title: CANARY-TITLE
+name_status: pseudonym
+aliases: [CANARY-ALIAS]
+authority: westshire
+harm: died
+date: "2019-04-01"
+content_note: CANARY-NOTE
+proceedings: CANARY-PROCEEDINGS ([report](/sources/report-a/)).
+status: withdrawn
+corrections:
+  - {date: "2024-02-01", text: Withdrawn because the case was filed in error.}
+sources: [report-a]
+---
+CANARY-BODY
+"""
+WITHDRAWN_COUNCIL = """name: CANARY-COUNCIL
+kind: unitary
+region: South West
+gss_code: E06000999
+figures:
+  - {metric: children_looked_after, value: 4321, as_at: "2020", note: CANARY-FIGURE, source: report-a}
+status: withdrawn
+corrections: [{date: "2024-03-01", text: Not a council.}]
+sources: [report-a]
+"""
+
+
+def test_nothing_of_a_withdrawn_record_but_its_address_date_and_reason_reaches_any_byte(
+    make_site: MakeSite,
+) -> None:
+    make_site({"cases/withdrawn.md": WITHDRAWN_CASE, "authorities/gone.yaml": WITHDRAWN_COUNCIL})
+    assert build() == 0
+    everything = every_byte(Path("out"))
+    for canary in (b"CANARY-TITLE", b"CANARY-ALIAS", b"CANARY-NOTE", b"CANARY-PROCEEDINGS",
+                   b"CANARY-BODY", b"CANARY-COUNCIL", b"CANARY-FIGURE", b"4321", b"E06000999"):
+        assert canary not in everything, canary  # fmt: skip
+    page = Path("out/cases/withdrawn/index.html").read_text()
+    assert "<h1>Withdrawn record</h1>" in page and "filed in error" in page
+    assert '<time datetime="2024-02-01">' in page and 'content="noindex"' in page
+    assert not Path("out/authorities/gone/feed.xml").exists()  # a withdrawn council: no feed
+    corrections = Path("out/corrections/index.html").read_text()
+    for address in ("../cases/withdrawn/", "../authorities/gone/"):
+        assert f'<a href="{address}">Withdrawn record</a>' in corrections
 
 
 def test_two_builds_of_the_same_content_are_byte_identical(make_site: MakeSite) -> None:

@@ -16,6 +16,7 @@ from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render import standing as st
+from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.render.templating import make_environment
 from site_builder.render.timeline import authority_timeline
 from site_builder.score import Scorecard
@@ -43,16 +44,21 @@ def render_site(
         *site_page_contexts(site, scorecards, bodies, data_files),
     ]
     contexts = [meta.with_metadata(page, site) for page in contexts]
-    env = make_environment(config.templates_dir, cache.compiled_dir if cache else None)
+    env = make_environment(config.templates_dir, cache.compiled_dir if cache else None,
+                           is_preview=config.include_drafts)  # fmt: skip
     output: Output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))
     output.update(search.render_search_index(
         c for c in contexts if isinstance(c, p.RecordPage) and c.is_indexable
     ))  # fmt: skip
-    public_pages = [page.output_path for page in contexts if page.is_indexable]
-    output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, public_pages)
-    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url)
+    # A drafts preview lists no page for search engines and asks them to keep out.
+    listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
+    output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, listed)
+    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url,
+                                                            config.include_drafts)  # fmt: skip
+    if config.include_drafts:
+        output[DRAFTS_PREVIEW] = b"A --drafts preview of the site: not to be published.\n"
     output.update(read_static(config.templates_dir / "static"))
     return dict(sorted(output.items()))
 
@@ -63,7 +69,7 @@ def _known_paths(site: Site) -> frozenset[str]:
     paths |= {urls.collection_path(c) for c in p.COLLECTION_TITLES}
     paths |= set(urls.PAGE_PATHS.values())
     paths |= {f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")}
-    paths |= {urls.authority_feed_path(slug) for slug in site.authorities}
+    paths |= {urls.authority_feed_path(s) for s, a in site.authorities.items() if not a.is_withdrawn}
     return frozenset(paths)
 
 

@@ -35,6 +35,8 @@ def render_feeds(site: Site, changes: list[Change]) -> dict[str, bytes]:
         for slug in concerned_authorities(change.record):
             by_authority.setdefault(slug, []).append(change)
     for slug, authority in site.authorities.items():
+        if authority.is_withdrawn:
+            continue  # a withdrawn council keeps its address and publishes nothing else
         own = by_authority.get(slug, [])
         path = urls.authority_feed_path(slug)
         title = f"{authority.name}: {site.settings.title}"
@@ -142,7 +144,10 @@ def render_sitemap(base_url: str, page_paths: list[str]) -> bytes:
     return _serialise(root)
 
 
-def render_robots(base_url: str) -> bytes:
-    """robots.txt: everything may be crawled; the sitemap says where the pages are."""
+def render_robots(base_url: str, is_preview: bool = False) -> bytes:
+    """robots.txt: everything may be crawled, the sitemap says where the pages are; a drafts
+    preview may not be crawled at all."""
+    if is_preview:
+        return b"User-agent: *\nDisallow: /\n"
     sitemap = urls.absolute_url(base_url, urls.PAGE_PATHS["sitemap"])
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()

@@ -60,7 +60,6 @@ class RecordPage(PageContext):
     record: m.Record
     body_html: str
     sources: tuple[m.Source, ...]
-    withdrawal: m.Correction | None
     related: dict[str, tuple[m.Record, ...]] = field(default_factory=dict)
     scorecard: Scorecard | None = None
     authority: m.Authority | None = None
@@ -80,10 +79,6 @@ class RecordPage(PageContext):
         """A Markdown field as sanitised HTML: 'findings', 'corrections.0.text'."""
         return self.prose.get(key, "")
 
-    @property
-    def is_indexable(self) -> bool:
-        """A withdrawn record keeps its address but is listed nowhere."""
-        return self.withdrawal is None
 
 
 @dataclass(frozen=True)
@@ -123,6 +118,9 @@ def record_pages(
     """Yield the page of every record the site publishes."""
     for record in site.records:
         path = urls.record_path(record)
+        if record.is_withdrawn:
+            yield withdrawn_page(record, site, bodies)
+            continue
         yield RecordPage(
             output_path=path,
             template=f"{_SINGULAR[record.collection]}.html",
@@ -131,7 +129,6 @@ def record_pages(
             record=record,
             body_html=with_top_heading(bodies[path], BODY_TOP_HEADING.get(record.collection, 2)),
             sources=tuple(site.get("sources", s) for s in record.sources),  # type: ignore[misc]
-            withdrawal=record.corrections[-1] if record.is_withdrawn else None,
             related=_related(record, site),
             scorecard=scorecards.get(record.slug) if isinstance(record, m.Authority) else None,
             authority=_authority_of(record, site),
@@ -148,6 +145,34 @@ def record_pages(
             else None,
             report_url=st.report_url(record, site.settings, path),
         )
+
+
+@dataclass(frozen=True)
+class WithdrawnPage(PageContext):
+    """What stays of a withdrawn record: its address, the date and the reason, nothing else."""
+
+    withdrawal: m.Correction
+    reason_html: str
+    report_url: str
+
+    @property
+    def is_indexable(self) -> bool:
+        return False
+
+
+def withdrawn_page(record: m.Record, site: Site, bodies: dict[str, str]) -> WithdrawnPage:
+    """The page at a withdrawn record's address (its latest correction says when and why)."""
+    path = urls.record_path(record)
+    last = len(record.corrections) - 1
+    return WithdrawnPage(
+        output_path=path,
+        template="withdrawn.html",
+        title=m.WITHDRAWN_LABEL,
+        description=f"A record withdrawn from {site.settings.title}.",
+        withdrawal=record.corrections[last],
+        reason_html=bodies[f"{path}#corrections.{last}.text"],
+        report_url=st.report_url(record, site.settings, path),
+    )
 
 
 def _named(record: m.Record, site: Site, collection: str) -> dict[str, m.Record]:

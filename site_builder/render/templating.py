@@ -19,9 +19,12 @@ from site_builder import models as m
 from site_builder.errors import ContentError, SourceLocation
 
 
-def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(
+    templates_dir: Path, compiled_dir: Path | None = None, is_preview: bool = False
+) -> jinja2.Environment:
     """Return the environment every page is rendered with; with `compiled_dir`, compiled
-    templates are kept there between builds."""
+    templates are kept there between builds. `is_preview` marks every page of a --drafts
+    build as a preview (a banner, and robots noindex)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         bytecode_cache=CompiledTemplates(compiled_dir) if compiled_dir else None,
@@ -32,6 +35,7 @@ def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> j
         keep_trailing_newline=True,
     )
     env.globals["url_for"] = url_for
+    env.globals["is_preview"] = is_preview
     env.filters["grade_label"] = grade_label
     env.filters["label"] = label
     env.filters["record_kind"] = record_kind
