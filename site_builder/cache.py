@@ -445,7 +445,11 @@ def output_matches(output_dir: Path, manifest: Manifest) -> bool:
     pending = [("", str(output_dir))]
     while pending:  # os.scandir by hand: os.walk and relpath took most of a warm build
         prefix, folder = pending.pop()
-        with os.scandir(folder) as scan:
+        try:
+            scan = os.scandir(folder)
+        except OSError:  # the output folder (or a folder of it) was deleted: rebuild
+            return False
+        with scan:
             for entry in scan:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))
