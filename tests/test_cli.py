@@ -59,3 +59,15 @@ def test_schema_command_writes_one_schema_per_collection(tmp_path: Path) -> None
     names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
     assert names == [f"{n}.schema.json" for n in
                      ("authorities", "bodies", "cases", "inspections", "pages", "site", "sources")]  # fmt: skip
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "-1", "1.5", "1e9", "99999999999999999999"])
+def test_a_malformed_or_out_of_range_source_date_epoch_is_a_usage_error_naming_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], epoch: str
+) -> None:
+    make_site()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert main(["check", "--content", "content"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"site-builder: SOURCE_DATE_EPOCH={epoch!r} is ")
+    assert "Traceback" not in err
