@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+
 from site_builder import markup, reuse, urls
 from site_builder.cache import BodyCache, PageCache
 from site_builder.config import SiteConfig
-from site_builder.errors import ContentError
+from site_builder.errors import BuildFailed, ContentError
 from site_builder.history import History
 from site_builder.link import Site
 from site_builder.pool import Progress
 from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
-from site_builder.render.templating import make_environment
+from site_builder.render.templating import make_environment, template_error
 from site_builder.score import Scorecard
 
 Output = dict[str, bytes]
@@ -41,7 +43,10 @@ def render_site(
     ]
     contexts = [meta.with_metadata(page, site) for page in contexts]
     env = make_environment(config.templates_dir, cache.compiled_dir if cache else None)
-    output: Output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
+    try:
+        output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
+    except jinja2.TemplateSyntaxError as problem:
+        raise BuildFailed([template_error(problem, config.templates_dir)]) from None
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))
     output.update(search.render_search_index(

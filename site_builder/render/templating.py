@@ -13,6 +13,7 @@ import jinja2
 from site_builder import cache
 from site_builder import models as m
 from site_builder import urls
+from site_builder.errors import ContentError, SourceLocation
 
 
 def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
@@ -34,6 +35,16 @@ def make_environment(templates_dir: Path, compiled_dir: Path | None = None) -> j
     env.filters["figure"] = figure
     env.filters["review_kind"] = review_kind
     return env
+
+
+def template_error(problem: jinja2.TemplateSyntaxError, templates_dir: Path) -> ContentError:
+    """A template's syntax error as `templates/x.html:LINE: message`, like a content error.
+
+    The path comes from the template's name: an error raised in a worker process reaches
+    this one without its file name."""
+    path = templates_dir / problem.name if problem.name else Path(problem.filename or templates_dir)
+    message = f"template syntax error: {problem.message}; fix the template"
+    return ContentError(SourceLocation(path, problem.lineno or 1), message)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
