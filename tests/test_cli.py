@@ -71,3 +71,17 @@ def test_a_malformed_or_out_of_range_source_date_epoch_is_a_usage_error_naming_i
     err = capsys.readouterr().err
     assert err.startswith(f"site-builder: SOURCE_DATE_EPOCH={epoch!r} is ")
     assert "Traceback" not in err
+
+
+def test_the_error_list_stops_after_200_and_says_how_many_more_and_the_total(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fields = "".join(f"unknown_{n:03d}: x\n" for n in range(250))
+    make_site({"sources/many.yaml": "title: T\nkind: news\npublished: '2020'\n" + fields})
+    assert main(["check", "--content", "content"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 202
+    assert lines[0] == "content/sources/many.yaml:4: unknown field 'unknown_000'"
+    assert lines[199] == "content/sources/many.yaml:203: unknown field 'unknown_199'"
+    assert lines[200] == "... and 50 more not shown: fix these and run again to see them"
+    assert lines[201] == "250 errors; nothing was written"
