@@ -16,10 +16,11 @@ COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources", "page
 SITE_FILE = "site.yaml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,99}\Z")  # \Z: "$" would let a final line feed in
 RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10))} | {
     f"lpt{n}" for n in range(10)
 }
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -110,7 +111,9 @@ def _list_content_files(content_dir: Path, errors: list[ContentError]) -> list[P
     files: list[Path] = []
     for entry in sorted(content_dir.iterdir()):
         where = SourceLocation(entry)
-        if entry.is_symlink():
+        if control_in_name(entry.name):
+            errors.append(ContentError(where, _control_name_message(entry.name)))
+        elif entry.is_symlink():
             errors.append(ContentError(where, "symbolic links are not allowed in content"))
         elif entry.name == SITE_FILE and entry.is_file():
             files.append(entry)
@@ -149,7 +152,9 @@ def _list_collection(folder: Path, errors: list[ContentError]) -> list[Path]:
         if name == ".gitkeep" or is_editor_junk(name):
             continue
         stem, _, suffix = name.rpartition(".")
-        if entry.is_symlink():
+        if control_in_name(name):
+            problem = _control_name_message(name)
+        elif entry.is_symlink():
             problem = "symbolic links are not allowed in content"
         elif not entry.is_file(follow_symlinks=False) or not stem or suffix not in {"md", "yaml"}:
             problem = f"'{name}' is not a record: expected <slug>.md or .yaml"
@@ -160,6 +165,20 @@ def _list_collection(folder: Path, errors: list[ContentError]) -> list[Path]:
             continue
         errors.append(ContentError(SourceLocation(folder / name), problem))
     return files
+
+
+def control_in_name(name: str) -> str:
+    """The control character (a line break, an escape) a file name holds, as U+XXXX, or "":
+    such a name shows as something else in listings, terminals and messages."""
+    found = _CONTROL_IN_NAME.search(name)
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
+def _control_name_message(name: str) -> str:
+    return (
+        f"file name contains the control character {control_in_name(name)}; rename the file "
+        "to its slug (lowercase letters, digits and hyphens) and .md or .yaml"
+    )
 
 
 def _bad_slug_message(stem: str) -> str:

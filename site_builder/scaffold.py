@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import UsageError
-from site_builder.load import RESERVED_SLUGS, SLUG
+from site_builder.load import RESERVED_SLUGS, SLUG, control_in_name
 from site_builder.schema import deref, load_schemas
 
 KINDS = {
@@ -56,8 +56,11 @@ def _refuse_bad_slug(slug: str) -> None:
         return
     suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:100]
     hint = f" (for example '{suggestion}')" if SLUG.match(suggestion) else ""
+    control = control_in_name(slug)
+    why = f" it holds the control character {control};" if control else ""
+    shown = ascii(slug) if control else f"'{slug}'"  # escaped: a line break would split the line
     raise UsageError(
-        f"'{slug}' is not a valid slug: use lowercase letters, digits and hyphens, starting "
+        f"{shown} is not a valid slug:{why} use lowercase letters, digits and hyphens, starting "
         f"with a letter or digit{hint}; the slug becomes the file name and the page address"
     )
 
