@@ -34,6 +34,7 @@ from site_builder.fingerprint import (
     digest_bytes,
     template_closure_digest,
 )
+from site_builder.load import MAX_FILE_BYTES
 from site_builder.write import MARKER, FileState, Manifest, Reuse
 
 if TYPE_CHECKING:
@@ -200,8 +201,10 @@ class RecordCache:
             entry = self.index.get(str(path))
             if entry is None:
                 return None
-            is_known = entry[1] is not None and entry[1] == signature_of(os.stat(path))
-            if not is_known and digest_bytes(path.read_bytes()) != entry[0]:
+            stat = os.stat(path)
+            is_known = entry[1] is not None and entry[1] == signature_of(stat)
+            if not is_known and (stat.st_size > MAX_FILE_BYTES or
+                                 digest_bytes(path.read_bytes()) != entry[0]):  # fmt: skip
                 return None
             digests[str(path)] = entry[0]
         return digests

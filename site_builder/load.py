@@ -238,9 +238,16 @@ def load_file(path: Path, content_dir: Path, raw: bytes | None = None) -> RawRec
     )
 
 
+def read_capped(path: Path) -> tuple[bytes, os.stat_result]:
+    """A file's bytes, read only up to one byte past the size limit, and its stat: a file
+    over the limit is refused, so a huge one is never read whole into memory."""
+    with open(path, "rb") as stream:
+        return stream.read(MAX_FILE_BYTES + 1), os.fstat(stream.fileno())
+
+
 def _read_text(path: Path, raw: bytes | None = None) -> str:
     """Return the file as text: UTF-8 only, no BOM, LF line ends, no control characters."""
-    raw = path.read_bytes() if raw is None else raw
+    raw = read_capped(path)[0] if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
         raise _FileProblem(1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:

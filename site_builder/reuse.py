@@ -15,7 +15,7 @@ from site_builder import models as m
 from site_builder.cache import BodyCache, PageCache, RecordCache, settled_signature
 from site_builder.errors import ContentError, SourceLocation
 from site_builder.fingerprint import digest_bytes
-from site_builder.load import Listing, read_record
+from site_builder.load import Listing, read_capped, read_record
 from site_builder.pool import Progress, map_chunks
 from site_builder.validate import validate_records
 
@@ -66,9 +66,8 @@ def _read_chunk(
     results: list[tuple[str, bytes, Any, Valid | str | list[ContentError]]] = []
     for name in paths:
         path = Path(name)
-        with open(path, "rb") as stream:
-            signature = settled_signature(os.fstat(stream.fileno()))
-            content = stream.read()
+        content, stat = read_capped(path)
+        signature = settled_signature(stat)
         digest = digest_bytes(content)
         if known.get(name) == digest:
             results.append((name, digest, signature, _CACHED))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,27 @@ def test_editor_junk_is_skipped_but_other_stray_files_are_errors(
         "digits and hyphens, starting with a letter or digit (at most 100 characters)",
         "content/cases/notes.txt:1: 'notes.txt' is not a record: expected <slug>.md or .yaml",
     ]
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_read_whole(
+    make_site: MakeSite,
+) -> None:
+    """A sparse file of 4 GiB under a 1.5 GiB memory limit: reading it whole would fail."""
+    content = make_site()
+    with open(content / "sources" / "huge.yaml", "wb") as huge:
+        huge.truncate(4 * 1024**3)
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024**2, resource.RLIM_INFINITY))
+
+    for command in ("check", "build"):
+        result = subprocess.run(
+            [sys.executable, "-m", "site_builder", command, "--content", "content",
+             *(["--templates", str(TEMPLATES), "--output", "out"] if command == "build" else [])],
+            capture_output=True, text=True, preexec_fn=limit_memory, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines() == [
+            "content/sources/huge.yaml:1: file is larger than 2048 KiB",
+            "1 error; nothing was written",
+        ]
