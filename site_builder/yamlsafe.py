@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 
 Key = tuple[str | int, ...]
 MAX_DEPTH = 20
+MAX_NUMBER_CHARACTERS = 100  # longer is no count or age; Python refuses ints past 4,300 digits
 
 _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}  # dates stay text; validate parses them
@@ -202,6 +203,12 @@ class _Walker:
             )
         if node.tag in _TEXT_TAGS:
             return str(node.value)
+        if len(node.value) > MAX_NUMBER_CHARACTERS:
+            raise YamlProblem(
+                self.line_of(node),
+                f"a number {len(node.value)} characters long is too long to be a count, a value "
+                "or an age; quote it if it is text",
+            )
         value = getattr(_CONSTRUCTOR, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
         if isinstance(value, float) and not math.isfinite(value):
             raise YamlProblem(

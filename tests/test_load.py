@@ -89,6 +89,23 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read_whole(
         ]
 
 
+def first_error(text: str, make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> str:
+    make_site({"cases/child-c.md": text})
+    assert main(["check", "--content", "content"]) == 1
+    return capsys.readouterr().err.splitlines()[0]
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "0x" + "f" * 5000, "1_" * 2500, "-" + "1" * 101])
+def test_a_number_thousands_of_digits_long_is_refused_with_its_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], number: str
+) -> None:
+    text = CASE.replace("harm: died", f"harm: died\nage: {number}")
+    assert first_error(text, make_site, capsys) == (
+        f"content/cases/child-c.md:6: a number {len(number)} characters long is too long to be "
+        "a count, a value or an age; quote it if it is text"
+    )
+
+
 def test_line_numbers_of_a_large_record_are_found_without_rescanning_the_file() -> None:
     """A 1.5 MB record of 34,000 lines took 50 s here (103 s in the audit) when each value's
     line was counted from the top of the file; once found once, it parses in about a second."""
