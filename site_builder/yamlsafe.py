@@ -12,6 +12,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from site_builder.yaml_syntax import explain_syntax_error
+
 try:  # the C parser is several times faster; the pure one gives the same nodes
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
@@ -60,8 +62,7 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        line = lines.at(exc.problem_mark or exc.context_mark)
-        raise YamlProblem(line, f"invalid YAML: {_describe(exc)}") from None
+        raise YamlProblem(*explain_syntax_error(exc, text, lines)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -92,11 +93,6 @@ class Lines:
         if mark is None:
             return self.first_line
         return self.first_line + bisect.bisect_left(self.breaks, min(mark.index, self.end))
-
-
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    return "; ".join(parts) or "could not be parsed"
 
 
 _FLOW = re.compile(r"[\[\]{}\n]")

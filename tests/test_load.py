@@ -35,7 +35,7 @@ def test_bom_and_crlf_read_the_same_as_plain_lf(make_site: MakeSite) -> None:
     [
         ("---\ntitle: a\x00b\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+0000 not allowed"),
         ("---\ntitle: Child\u202eC\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+202E not allowed"),
-        ("---\ntitle: x\n\tharm: died\n---\n", "content/cases/child-c.md:3: invalid YAML: while scanning a plain scalar; found a tab character that violates indentation"),
+        ("---\ntitle: x\n\tharm: died\n---\n", "content/cases/child-c.md:3: tabs cannot indent YAML; use spaces"),
         ("no front matter\n", "content/cases/child-c.md:1: missing front matter: a .md record starts with a '---' line"),
         ("---\n---\n", "content/cases/child-c.md:2: expected a mapping of fields, found nothing"),
         ("---\ntitle: " + "[" * 50 + "\n---\n", "content/cases/child-c.md:2: YAML nested too deeply (limit 20)"),
@@ -93,6 +93,23 @@ def first_error(text: str, make_site: MakeSite, capsys: pytest.CaptureFixture[st
     make_site({"cases/child-c.md": text})
     assert main(["check", "--content", "content"]) == 1
     return capsys.readouterr().err.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CASE.replace("harm: died", "\tharm: died"), "content/cases/child-c.md:5: tabs cannot indent YAML; use spaces"),
+        (CASE.replace("sources: [report-a]", "sources:\n\t- report-a"), "content/cases/child-c.md:7: tabs cannot indent YAML; use spaces"),
+        (CASE.replace("title: Child C", "title: Review: the findings"), "content/cases/child-c.md:2: quote a value that contains ': ' (YAML reads a colon and a space as a new field), e.g. title: \"Review: the findings\""),
+        (CASE.replace("title: Child C", 'title: "Sandwell" review of 2008'), "content/cases/child-c.md:2: text follows the closing quote of a quoted value: if the quote marks belong to the value, quote it whole with the other kind, e.g. '\"Sandwell\" review of 2008'"),
+        (CASE.replace("title: Child C", 'title: "Sandwell review of 2008'), "content/cases/child-c.md:2: the quoted value that starts on this line is never closed: end it with the same quote mark it starts with"),
+        (CASE.replace("title: Child C", 'title: "Sandwell review\ncontent_note: "Hard reading"'), "content/cases/child-c.md:2: the quoted value that starts on this line runs on to line 3, where text follows its closing quote: check its quote marks (inside double quotes write \\\", inside single quotes write '')"),
+    ],
+)  # fmt: skip
+def test_tabs_colons_and_broken_quotes_are_explained_at_the_line_to_fix(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    assert first_error(text, make_site, capsys) == message
 
 
 @pytest.mark.parametrize("number", ["9" * 5000, "0x" + "f" * 5000, "1_" * 2500, "-" + "1" * 101])
