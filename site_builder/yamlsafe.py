@@ -12,7 +12,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from site_builder.yaml_syntax import explain_syntax_error
+from site_builder.yaml_syntax import explain_syntax_error, quoted
 
 try:  # the C parser is several times faster; the pure one gives the same nodes
     from yaml import CSafeLoader as _Loader
@@ -33,6 +33,7 @@ _RESOLVER = Resolver()  # the implicit types of both loaders, C and pure
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+_COMMENT_AFTER = re.compile(r"[ \t]+#[^\n]*")  # what follows a plain scalar: a comment
 
 
 class YamlProblem(Exception):
@@ -191,6 +192,8 @@ class _Walker:
 
     def walk_scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
         self.check_characters(node)
+        if not node.style:
+            self.check_no_comment_after(node)
         # Any explicit tag, even a standard one (!!int), and any type we do not construct
         # (the implicit `=` value tag, say) is refused with one message.
         if node.tag != _implicit_tag(node) or node.tag not in _TEXT_TAGS | _CONSTRUCTED:
@@ -212,6 +215,22 @@ class _Walker:
             )
         self.parsed.raw_text[key] = str(node.value)
         return value
+
+    def check_no_comment_after(self, node: yaml.ScalarNode) -> None:
+        """Refuse ` #...` after an unquoted value on its line: YAML reads it as a comment, so
+        `title: Sandwell review #2 of 2008` would quietly become 'Sandwell review'."""
+        comment = _COMMENT_AFTER.match(self.text, node.end_mark.index)
+        if comment is None:
+            return
+        whole = f"{node.value}{comment.group()}".strip()
+        shown = whole if len(whole) <= 60 else whole[:57] + "..."
+        kept = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        cut = f"the value stops at '{kept}'" if node.value else "the value is left blank"
+        raise YamlProblem(
+            self.lines.at(node.end_mark),
+            f"' #' starts a comment, so {cut}: if the '#' belongs to the value, quote it "
+            f"whole ({quoted(shown)}); else put the comment on a line of its own",
+        )
 
     def check_characters(self, node: yaml.ScalarNode) -> None:
         """Refuse control and invisible characters, also when written as escapes ("\\x1b")."""

@@ -95,6 +95,40 @@ def first_error(text: str, make_site: MakeSite, capsys: pytest.CaptureFixture[st
     return capsys.readouterr().err.splitlines()[0]
 
 
+HASH_IN_TITLE = CASE.replace("title: Child C", "title: Sandwell review #2 of 2008")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HASH_IN_TITLE, "content/cases/child-c.md:2: ' #' starts a comment, so the value stops at "
+         "'Sandwell review': if the '#' belongs to the value, quote it whole (\"Sandwell review "
+         "#2 of 2008\"); else put the comment on a line of its own"),
+        (CASE.replace("harm: died", "harm: died\nage: # 17 months"), "content/cases/child-c.md:6: "
+         "' #' starts a comment, so the value is left blank: if the '#' belongs to the value, "
+         "quote it whole (\"# 17 months\"); else put the comment on a line of its own"),
+        (CASE.replace("sources: [report-a]", "sources:\n  - report-a # the review"),
+         "content/cases/child-c.md:7: ' #' starts a comment, so the value stops at 'report-a': "
+         "if the '#' belongs to the value, quote it whole (\"report-a # the review\"); else put "
+         "the comment on a line of its own"),
+    ],
+)
+def test_a_comment_after_an_unquoted_value_is_refused_with_advice_to_quote(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    assert first_error(text, make_site, capsys) == message
+
+
+def test_comments_on_their_own_line_after_quotes_or_after_a_block_key_are_allowed(
+    make_site: MakeSite,
+) -> None:
+    text = CASE.replace("title: Child C", "# the review's own name\ntitle: \"Sandwell review #2 of 2008\"  # quoted")
+    text = text.replace("sources: [report-a]", "sources: # block value\n  # own line\n  - 'report-a' # quoted")
+    make_site({"cases/child-c.md": text})
+    assert build("out") == 0
+    assert "<h1>Sandwell review #2 of 2008</h1>" in Path("out/cases/child-c/index.html").read_text()
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
