@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import BuildFailed, ContentError, SourceLocation
-from site_builder.yamlsafe import Key, YamlProblem, parse_yaml
+from site_builder.yamlsafe import Key, YamlProblem, character_problem, parse_yaml
 
 COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources", "pages")
 SITE_FILE = "site.yaml"
@@ -21,7 +21,9 @@ RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10))} |
     f"lpt{n}" for n in range(10)
 }
 _CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
+_CONTROL = re.compile(  # as yamlsafe refuses in values; CR is read as a line end
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
@@ -259,8 +261,7 @@ def _read_text(path: Path, raw: bytes | None = None) -> str:
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        name = f"U+{ord(bad.group()):04X}"
-        raise _FileProblem(line, f"control or invisible formatting character {name} not allowed")
+        raise _FileProblem(line, character_problem(bad.group()))
     return text
 
 

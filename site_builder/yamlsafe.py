@@ -29,9 +29,10 @@ _CONSTRUCTED = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
 _CONSTRUCTOR = SafeConstructor()
 _RESOLVER = Resolver()  # the implicit types of both loaders, C and pure
 # What load.py refuses in a file's text, and what only escapes can put in a value: C0 and
-# C1 controls but tab and line feed, zero-width and bidirectional formatting characters.
+# C1 controls but tab and line feed, zero-width and bidirectional formatting characters,
+# and U+FFFE and U+FFFF, which no XML file (an Atom feed, the sitemap) may hold.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
 _COMMENT_AFTER = re.compile(r"[ \t]+#[^\n]*")  # what follows a plain scalar: a comment
 
@@ -236,8 +237,7 @@ class _Walker:
         """Refuse control and invisible characters, also when written as escapes ("\\x1b")."""
         bad = _INVISIBLE.search(str(node.value))
         if bad:
-            name = f"U+{ord(bad.group()):04X}"
-            message = f"control or invisible formatting character {name} not allowed; remove it"
+            message = character_problem(bad.group())
             raise YamlProblem(self.line_of(node), message)
 
     def check_tag(self, node: yaml.Node, expected: str) -> None:
@@ -245,6 +245,14 @@ class _Walker:
             raise YamlProblem(
                 self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain data"
             )
+
+
+def character_problem(character: str) -> str:
+    """Why a character may not be in content, for the error message."""
+    name = f"U+{ord(character):04X}"
+    if character in "\ufffe\uffff":
+        return f"non-character {name} not allowed (no XML file, a feed say, can hold it); remove it"
+    return f"control or invisible formatting character {name} not allowed; remove it"
 
 
 def _implicit_tag(node: yaml.ScalarNode) -> str:

@@ -33,8 +33,8 @@ def test_bom_and_crlf_read_the_same_as_plain_lf(make_site: MakeSite) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("---\ntitle: a\x00b\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+0000 not allowed"),
-        ("---\ntitle: Child\u202eC\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+202E not allowed"),
+        ("---\ntitle: a\x00b\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+0000 not allowed; remove it"),
+        ("---\ntitle: Child\u202eC\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+202E not allowed; remove it"),
         ("---\ntitle: x\n\tharm: died\n---\n", "content/cases/child-c.md:3: tabs cannot indent YAML; use spaces"),
         ("no front matter\n", "content/cases/child-c.md:1: missing front matter: a .md record starts with a '---' line"),
         ("---\n---\n", "content/cases/child-c.md:2: expected a mapping of fields, found nothing"),
@@ -166,3 +166,21 @@ def test_line_numbers_of_a_large_record_are_found_without_rescanning_the_file() 
     parsed = parse_yaml(text)
     assert time.perf_counter() - started < 15
     assert parsed.lines[("private", "note033999")] == 34_004
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CASE.replace("title: Child C", 'title: "Child\\uFFFEC"'), "content/cases/child-c.md:2: non-character U+FFFE not allowed (no XML file, a feed say, can hold it); remove it"),
+        (CASE.replace("title: Child C", 'title: "Child\\uFFFFC"'), "content/cases/child-c.md:2: non-character U+FFFF not allowed (no XML file, a feed say, can hold it); remove it"),
+        (CASE.replace("title: Child C", "title: Child\ufffeC"), "content/cases/child-c.md:2: non-character U+FFFE not allowed (no XML file, a feed say, can hold it); remove it"),
+        (CASE.replace("title: Child C", "title: Child\x85C"), "content/cases/child-c.md:2: control or invisible formatting character U+0085 not allowed; remove it"),
+        (CASE.replace("Some *text*.", "Some\n\ntext \uffff."), "content/cases/child-c.md:10: non-character U+FFFF not allowed (no XML file, a feed say, can hold it); remove it"),
+        (CASE.replace("Some *text*.", "Some\ntext \x9b2J."), "content/cases/child-c.md:9: control or invisible formatting character U+009B not allowed; remove it"),
+        (CASE.replace("Some *text*.", "Some text\ufeff."), "content/cases/child-c.md:8: control or invisible formatting character U+FEFF not allowed; remove it"),
+    ],
+)  # fmt: skip
+def test_characters_no_xml_file_can_hold_and_c1_controls_are_refused_with_their_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    assert first_error(text, make_site, capsys) == message
