@@ -69,6 +69,11 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
         return f"{name}: expected {_expected(error.validator_value)}, got {_show(value)}{hint}"
     if kind == "format" and error.validator_value == "partial-date":
         return f"{name}: {_show(value)} is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY"
+    if kind == "format" and error.validator_value == "date":
+        return (
+            f"{name}: {_show(value)} is not a real date to the day; write YYYY-MM-DD, day "
+            "included, so that it is clear on which day it takes effect"
+        )
     if kind == "format":
         return f"{name}: {_show(value)} is not a web address starting https:// or http://"
     if kind == "pattern":

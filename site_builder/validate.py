@@ -24,6 +24,14 @@ def _is_partial_date(value: object) -> bool:
     return not isinstance(value, str) or m.PartialDate.parse(value) is not None
 
 
+@FORMATS.checks("date")
+def _is_full_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = m.PartialDate.parse(value)
+    return parsed is not None and parsed.is_full
+
+
 @FORMATS.checks("web-url")
 def _is_web_url(value: object) -> bool:
     if not isinstance(value, str):

@@ -202,3 +202,21 @@ def test_valid_fixture_checks_clean(make_site: MakeSite, capsys: pytest.CaptureF
     status, lines = check(capsys)
     assert status == 0
     assert lines == ["17 records, no errors"]
+
+
+@pytest.mark.parametrize("written", ["2027-06", "2027", "'2027-06'", "2027-02-30"])
+def test_an_embargo_takes_a_full_date_only(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\nembargo_until: {written}")})
+    shown = written.strip("'")
+    assert_errors(
+        capsys,
+        f"content/cases/child-c.md:6: field 'embargo_until': '{shown}' is not a real date to the "
+        "day; write YYYY-MM-DD, day included, so that it is clear on which day it takes effect",
+    )
+
+
+def test_an_embargo_to_the_day_is_accepted(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", "harm: died\nembargo_until: 2027-06-01")})
+    assert check(capsys) == (0, ["17 records, no errors"])

@@ -207,6 +207,8 @@ def _kind_of(schema: dict[str, Any], node: dict[str, Any]) -> str:
     kind = node.get("type", "")
     if node.get("format") == "partial-date":
         return "date (YYYY-MM-DD, YYYY-MM or YYYY)"
+    if node.get("format") == "date":
+        return "full date (YYYY-MM-DD)"
     if node.get("format") == "web-url":
         return "web address"
     if kind == "array":
