@@ -124,8 +124,8 @@ def item_lines(
 ) -> list[str]:
     """One empty list item: a slot for a slug or text, or every field of an object.
 
-    Inside an item every field is written out; an optional one left empty is reported by
-    `check`, so the editor either fills it in or deletes the line.
+    Inside an item every field is written out; an optional one left blank counts as left
+    out, so the editor fills in what is known and may leave (or delete) the rest.
     """
     if items.get("type") != "object":
         return [f"{indent}-{' ' + value if value else ''}"]

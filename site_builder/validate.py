@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from site_builder import models as m
+from site_builder.blanks import drop_blank_fields
 from site_builder.errors import ContentError
 from site_builder.load import RawRecord
 from site_builder.schema import deref, load_schemas
@@ -55,8 +56,9 @@ def validate_records(
     errors: list[ContentError] = []
     records: list[m.Record | m.SiteSettings] = []
     for raw in raws:
-        fields = coerce_text_scalars(raw)
+        fields, blanks = drop_blank_fields(raw, coerce_text_scalars(raw))
         problems = list(_schema_problems(raw, fields)) or list(_rule_problems(raw, fields))
+        problems += blanks
         if problems:
             errors.extend(problems)
         else:

@@ -220,3 +220,36 @@ def test_an_embargo_takes_a_full_date_only(
 def test_an_embargo_to_the_day_is_accepted(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     make_site({"cases/child-c.md": CASE.replace("harm: died", "harm: died\nembargo_until: 2027-06-01")})
     assert check(capsys) == (0, ["17 records, no errors"])
+
+
+@pytest.mark.parametrize(
+    "blank",
+    ["last_reviewed:", "age: ~", "content_note:", "aliases:",
+     "reviews:\n  - kind: scr\n    status: pending\n    body:\n    published:\n    url:"],
+)  # fmt: skip
+def test_a_blank_optional_field_is_the_same_as_leaving_it_out(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], blank: str
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\n{blank}")})
+    assert check(capsys) == (0, ["18 records, no errors"])
+
+
+@pytest.mark.parametrize(
+    ("field", "advice"),
+    [("status", "give published, draft or withdrawn, or remove the line (published is the default)"),
+     ("embargo_until", "give the day the record may be published (YYYY-MM-DD), or remove the line"),
+     ("private", "give the notes under it, or remove the line")],
+)  # fmt: skip
+def test_a_blank_status_embargo_or_private_is_an_error(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], field: str, advice: str
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\n{field}:")})
+    assert_errors(capsys, f"content/cases/child-c.md:6: field '{field}' is blank: {advice}")
+
+
+def test_a_blank_required_field_is_still_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", "harm:")})
+    assert_errors(capsys, "content/cases/child-c.md:5: field 'harm': nothing is not allowed; "
+                  "expected one of died, seriously_harmed")  # fmt: skip
