@@ -253,3 +253,68 @@ def test_a_blank_required_field_is_still_refused(
     make_site({"cases/child-c.md": CASE.replace("harm: died", "harm:")})
     assert_errors(capsys, "content/cases/child-c.md:5: field 'harm': nothing is not allowed; "
                   "expected one of died, seriously_harmed")  # fmt: skip
+
+
+REVIEWED = CASE.replace("authority: northtown", "authority: southtown").replace(
+    "harm: died", "harm: died\nreviews:\n  - kind: scr\n    status: published\n    body: {body}"
+)
+SOUTHTOWN_BOARD = "name: Southtown LSCB\nkind: lscb\nauthorities: [southtown]\nsources: [report-a]\n"
+
+
+def test_a_review_by_a_board_that_does_not_serve_the_cases_council_is_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": REVIEWED.format(body="northtown-scb")})
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:9: 'reviews.body': body 'northtown-scb' does not list this "
+        "case's authority 'southtown' in its 'authorities'; name the board that reviewed the "
+        "case (to add its board, run: site-builder new body SLUG --authority southtown)",
+    )
+
+
+def test_a_wrong_board_gets_a_did_you_mean_only_among_boards_of_the_cases_council(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": REVIEWED.format(body="northtown-scb"),
+               "bodies/southtown-scb.yaml": SOUTHTOWN_BOARD})  # fmt: skip
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:9: 'reviews.body': body 'northtown-scb' does not list this "
+        "case's authority 'southtown' in its 'authorities'; name the board that reviewed the "
+        "case (did you mean 'southtown-scb'?)",
+    )
+
+
+def test_an_unknown_board_never_gets_a_did_you_mean_to_another_councils_board(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": REVIEWED.format(body="southtown-scb")})
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:9: unknown body 'southtown-scb' in 'reviews.body'; if it is "
+        "new, run: site-builder new body southtown-scb --authority southtown",
+    )
+
+
+def test_an_unknown_reference_with_no_close_match_suggests_making_the_record(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("[report-a]", "[report-a, ofsted-letter-2009]")})
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:6: unknown source 'ofsted-letter-2009' in 'sources'; if it is "
+        "new, run: site-builder new source ofsted-letter-2009",
+    )
+
+
+def test_a_did_you_mean_never_names_a_draft_for_a_published_record(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"sources/report-b.yaml": "title: B\nkind: news\npublished: '2020'\nstatus: draft\n",
+               "cases/child-c.md": CASE.replace("[report-a]", "[report-a, report-bb]")})  # fmt: skip
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:6: unknown source 'report-bb' in 'sources' (did you mean "
+        "'report-a'?)",
+    )
