@@ -30,13 +30,14 @@ class BodyProblem:
 
     line: int
     message: str
+    target: str = ""  # for a link to no page: the output path it names
 
 
 @dataclass
 class _Context:
     page_path: str
     known_paths: frozenset[str]
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # needle, message, target
 
 
 class _LinkChecker(Treeprocessor):
@@ -52,7 +53,7 @@ class _LinkChecker(Treeprocessor):
                 element.tag = f"h{int(element.tag[1]) + 1}"
             elif element.tag == "img":
                 self.context.problems.append(
-                    (element.get("src", ""), "images are not allowed in record text")
+                    (element.get("src", ""), "images are not allowed in record text", "")
                 )
             elif element.tag == "a":
                 element.set("href", self.rewrite(element.get("href", "")))
@@ -64,7 +65,7 @@ class _LinkChecker(Treeprocessor):
             if scheme not in SCHEMES:
                 self.context.problems.append(
                     (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
-                           "or a site address such as /cases/slug/")
+                           "or a site address such as /cases/slug/", "")
                 )  # fmt: skip
                 return "#"
             return href
@@ -76,10 +77,11 @@ class _LinkChecker(Treeprocessor):
         parts = urllib.parse.urlsplit(cleaned)
         target = urls.site_path_of_url(parts.path, self.context.page_path) if not parts.netloc else None
         if target is None:
-            self.context.problems.append((href, f"link '{href}' climbs outside the site"))
+            self.context.problems.append((href, f"link '{href}' climbs outside the site", ""))
             return "#"
         if target not in self.context.known_paths:
-            self.context.problems.append((href, f"link '{href}' points to no page of the site"))
+            message = f"link '{href}' points to no page of the site"
+            self.context.problems.append((href, message, target))
             return "#"
         return urls.relative_url(self.context.page_path, target, parts.fragment)
 
@@ -109,7 +111,10 @@ def render_markdown(
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    problems = [BodyProblem(_line_of(body, needle, body_line), text) for needle, text in context.problems]
+    problems = [
+        BodyProblem(_line_of(body, needle, body_line), text, target)
+        for needle, text, target in context.problems
+    ]
     return clean, problems
 
 

@@ -87,8 +87,10 @@ def render_bodies(
     cache: BodyCache | None,
     jobs: int = 1,
     progress: Progress | None = None,
+    unreadable_paths: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], list[ContentError]]:
-    """Each record's body as sanitised HTML, keyed by page path, and the problems found."""
+    """Each record's body as sanitised HTML, keyed by page path, and the problems found; a
+    link to the page of a record that could not be read is that record's error, not this."""
     bodies: dict[str, str] = {}
     unrendered: list[int] = []
     for index, record in enumerate(records):
@@ -106,7 +108,9 @@ def render_bodies(
         path = urls.record_path(record)
         bodies[path] = body_html
         errors.extend(
-            ContentError(SourceLocation(record.path, x.line), x.message) for x in problems
+            ContentError(SourceLocation(record.path, x.line), x.message)
+            for x in problems
+            if x.target not in unreadable_paths
         )
         if cache and not problems:
             cache.store(record.body, path, body_html)

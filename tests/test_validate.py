@@ -318,3 +318,25 @@ def test_a_did_you_mean_never_names_a_draft_for_a_published_record(
         "content/cases/child-c.md:6: unknown source 'report-bb' in 'sources' (did you mean "
         "'report-a'?)",
     )
+
+
+def test_a_record_that_fails_to_load_is_reported_once_not_in_every_file_linking_to_it(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = ("See [Northtown](/authorities/northtown/) and [its feed](/authorities/northtown/feed.xml)."
+            "\n\nAnd [a case](/cases/child-z/).")  # fmt: skip
+    make_site({"authorities/northtown.yaml": "name: [Northtown\n",
+               "sources/report-a.md": "---\ntitle: x\nkind: nonsense\npublished: '2020'\n---\n",
+               "cases/child-c.md": CASE.replace("Body text.", body + " [Report](/sources/report-a/)"),
+               "cases/child-d.md": CASE.replace("authority: northtown", "authority: sowthtown")})  # fmt: skip
+    assert_errors(  # and every stage's errors in one run: load, validate, link, bodies
+        capsys,
+        "content/authorities/northtown.yaml:1: invalid YAML: while parsing a flow sequence; "
+        "did not find expected ',' or ']'",
+        "content/cases/child-c.md:10: link '/cases/child-z/' points to no page of the site",
+        "content/cases/child-d.md:4: unknown authority 'sowthtown' in 'authority' (did you mean "
+        "'southtown'?)",
+        "content/sources/report-a.md:3: field 'kind': 'nonsense' is not allowed; expected one of "
+        "news, official_report, inspection_report, review_report, statistics, court_judgment, "
+        "statement, dataset, other",
+    )

@@ -70,10 +70,24 @@ def _known_paths(site: Site) -> frozenset[str]:
 
 
 def render_bodies(
-    site: Site, cache: BodyCache | None = None, jobs: int = 1, progress: Progress | None = None
+    site: Site,
+    cache: BodyCache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    unreadable: dict[str, frozenset[str]] | None = None,
 ) -> tuple[dict[str, str], list[ContentError]]:
-    """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems."""
-    return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress)
+    """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems.
+
+    `unreadable` holds the slugs of record files that failed to load or validate: their
+    own errors say why, so links to their pages are not reported in every linking file."""
+    paths = frozenset(
+        path
+        for collection, slugs in (unreadable or {}).items()
+        for slug in slugs
+        for path in (urls.collection_path(collection, slug),
+                     *([urls.authority_feed_path(slug)] if collection == "authorities" else []))
+    )  # fmt: skip
+    return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress, paths)
 
 
 def site_page_contexts(
