@@ -59,28 +59,33 @@ class _LinkChecker(Treeprocessor):
                 element.set("href", self.rewrite(element.get("href", "")))
 
     def rewrite(self, href: str) -> str:
-        cleaned = _INVISIBLE.sub("", urllib.parse.unquote(href))
-        scheme = urllib.parse.urlsplit(cleaned).scheme.lower()
-        if scheme:
-            if scheme not in SCHEMES:
-                self.context.problems.append(
-                    (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
-                           "or a site address such as /cases/slug/", "")
-                )  # fmt: skip
-                return "#"
+        # A browser reads the address as written: '%23a' is a page named '#a', not the anchor
+        # 'a'. So links are resolved as written, and the decoded form is only checked too, so
+        # that no escape can carry in a scheme such as javascript:.
+        written = _INVISIBLE.sub("", href)
+        decoded = _INVISIBLE.sub("", urllib.parse.unquote(href))
+        schemes = {urllib.parse.urlsplit(text).scheme.lower() for text in (written, decoded)}
+        if schemes - SCHEMES - {""}:
+            self.context.problems.append(
+                (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
+                       "or a site address such as /cases/slug/", "")
+            )  # fmt: skip
+            return "#"
+        if urllib.parse.urlsplit(written).scheme or written.startswith("#") or not written:
             return href
-        if cleaned.startswith("#") or not cleaned:
-            return href
-        return self.rewrite_site_link(href, cleaned)
+        return self.rewrite_site_link(href, written)
 
-    def rewrite_site_link(self, href: str, cleaned: str) -> str:
-        parts = urllib.parse.urlsplit(cleaned)
-        target = urls.site_path_of_url(parts.path, self.context.page_path) if not parts.netloc else None
+    def rewrite_site_link(self, href: str, written: str) -> str:
+        parts = urllib.parse.urlsplit(written)
+        path = urllib.parse.unquote(parts.path)  # as the server maps it to a file
+        target = urls.site_path_of_url(path, self.context.page_path) if not parts.netloc else None
         if target is None:
             self.context.problems.append((href, f"link '{href}' climbs outside the site", ""))
             return "#"
         if target not in self.context.known_paths:
             message = f"link '{href}' points to no page of the site"
+            if "%23" in href:
+                message += "; for a place on a page write '#', not '%23'"
             self.context.problems.append((href, message, target))
             return "#"
         return urls.relative_url(self.context.page_path, target, parts.fragment)

@@ -137,6 +137,16 @@ BAD_INPUTS = {
         {"cases/child-c.md": CASE.replace("Body text.", "\n\nSee [it](/cases/child-z/).")},
         ["content/cases/child-c.md:10: link '/cases/child-z/' points to no page of the site"],
     ),
+    "percent_encoded_hash_in_link": (
+        {"cases/child-c.md": CASE.replace("Body text.", "See [the findings](%23findings).")},
+        ["content/cases/child-c.md:8: link '%23findings' points to no page of the site; for a "
+         "place on a page write '#', not '%23'"],
+    ),
+    "percent_encoded_scheme_in_link": (
+        {"cases/child-c.md": CASE.replace("Body text.", "See [this](%6Aavascript:alert(1)).")},
+        ["content/cases/child-c.md:8: link '%6Aavascript:alert(1)' is not allowed: use https://, "
+         "http://, mailto: or a site address such as /cases/slug/"],
+    ),
     "published_refers_to_draft": (
         {"sources/draft-report.yaml": "title: D\nkind: news\npublished: '2020'\nstatus: draft\n",
          "cases/child-c.md": CASE.replace("[report-a]", "[report-a, draft-report]")},
