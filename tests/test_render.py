@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL, TEMPLATES
+from helpers import make_site
 
 from site_builder import urls
 from site_builder.cli import main
@@ -379,3 +380,45 @@ def test_body_headings_start_right_below_the_page_headings(
     html: str, top: int, expected: str
 ) -> None:
     assert with_top_heading(html, top) == expected
+
+
+class _Nesting(HTMLParser):
+    """The end tags of a page that close something other than the innermost open element."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr"}  # fmt: skip
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.mismatched: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        else:
+            self.mismatched.append(f"</{tag}> inside {self.open[-3:]}")
+
+
+def test_a_heading_inside_a_quote_on_the_about_page_leaves_the_home_page_balanced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home page shows the about page's opening above the councils and its sections below,
+    cut at its first heading: a heading inside a quote is not where a section starts."""
+    monkeypatch.chdir(tmp_path)
+    about = ("---\ntitle: About\n---\nOpening words.\n\n> ## Quoted heading\n>\n> Quoted words.\n\n"
+             "## First section\n\nSection words.\n")  # fmt: skip
+    make_site(tmp_path, {"pages/about.md": about})
+    build = ["build", "--content", "content", "--templates", str(TEMPLATES), "--output", "out"]
+    assert main(build) == 0
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    nesting = _Nesting(home)
+    assert nesting.mismatched == [] and nesting.open == []
+    opening, _, rest = home.partition('id="councils-heading"')
+    assert "Quoted words." in opening and "Quoted heading" in opening
+    assert "First section" in rest and "First section" not in opening
