@@ -14,6 +14,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from site_builder import urls
+from site_builder.markup_bounds import check_markdown_bounds
 
 ALLOWED_TAGS = {
     "p", "a", "em", "strong", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "h5", "h6",
@@ -105,7 +106,11 @@ class _Checks(Extension):
 def render_markdown(
     body: str, page_path: str, known_paths: frozenset[str], body_line: int
 ) -> tuple[str, list[BodyProblem]]:
-    """Return sanitised HTML for a body and the problems found, located by line."""
+    """Return sanitised HTML for a body and the problems found, located by line; a body
+    beyond the bounds Python-Markdown renders in reasonable time is refused unrendered."""
+    too_large = check_markdown_bounds(body, body_line)
+    if too_large:
+        return "", [BodyProblem(line, message) for line, message in too_large]
     context = _Context(page_path, known_paths)
     html = _converter(context).convert(body)
     clean = nh3.clean(

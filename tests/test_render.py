@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -422,3 +423,62 @@ def test_a_heading_inside_a_quote_on_the_about_page_leaves_the_home_page_balance
     opening, _, rest = home.partition('id="councils-heading"')
     assert "Quoted words." in opening and "Quoted heading" in opening
     assert "First section" in rest and "First section" not in opening
+
+
+# --- Markdown input that would take Python-Markdown minutes, or overflow it ----------------------
+
+CASE_HEAD = (MINIMAL / "cases" / "child-a.md").read_text(encoding="utf-8").split("---\n")[1]
+BODY_LINE = CASE_HEAD.count("\n") + 3  # the line after the closing fence
+
+
+def check_body(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+               body: str) -> tuple[int, list[str], float]:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    make_site(tmp_path, {"cases/child-a.md": f"---\n{CASE_HEAD}---\n{body}"})
+    started = time.perf_counter()
+    status = main(["check", "--content", "content"])
+    return status, capsys.readouterr().err.splitlines(), time.perf_counter() - started
+
+
+NEST = "lists and quotes nested more than 20 levels deep: flatten them"
+BRACKETS = "more than 32 '[' open at once in one paragraph: close them, or write one that is only text as '\\['"
+PARENS = "more than 32 '(' open at once in one paragraph: close them, or write one that is only text as '\\('"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("[" * 40_000, 0, "a paragraph of 40,001 characters (at most 20,000): split it with blank lines"),
+        ("[" * 10_000, 0, BRACKETS),
+        ("Some words.\n\n" + "[a](" * 1_000, 2, PARENS),
+        ("a\n=\n" * 25_000, 0, "50000 lines without a blank line (at most 300): put blank lines between paragraphs, or split the list or table"),
+        ("".join("    " * depth + "- item\n" for depth in range(300)), 20, NEST),
+        ("".join("    " * depth + "1. item\n\n" for depth in range(300)), 40, NEST),
+        ("".join(">" * depth + " words\n" for depth in range(1, 300)), 20, NEST),
+        ("> " * 20_000 + "words", 0, NEST),
+    ],
+)  # fmt: skip
+def test_markdown_beyond_its_bounds_is_refused_at_its_line_quickly_and_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    body: str, line: int, message: str,
+) -> None:  # fmt: skip
+    status, errors, seconds = check_body(tmp_path, monkeypatch, capsys, body)
+    assert status == 1
+    assert errors == [f"content/cases/child-a.md:{BODY_LINE + line}: {message}",
+                      "1 error; nothing was written"]  # fmt: skip
+    assert seconds < 10
+
+
+@pytest.mark.parametrize(
+    "body",
+    [("[" * 30 + "a" * 30 + "]" * 30 + "\n\n") * 300,  # 27 KB: many paragraphs, each within
+     ("Heading\n=\n" * 100 + "\n") * 100,  # 100 KB of setext headings, in runs of 200 lines
+     "\\[" * 9_000,  # escaped brackets are text
+     "".join("    " * depth + "- item\n" for depth in range(20))],
+)  # fmt: skip
+def test_markdown_within_its_bounds_renders_in_time_that_grows_with_its_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], body: str
+) -> None:
+    status, errors, seconds = check_body(tmp_path, monkeypatch, capsys, body)
+    assert (status, errors) == (0, ["17 records, no errors"])
+    assert seconds < 15  # a few seconds at most on a slow machine; minutes before the bounds
