@@ -51,15 +51,21 @@ def _check_block(first: int, lines: list[str], body_line: int) -> list[tuple[int
     where = body_line + first
     for offset, line in enumerate(lines):
         if _nesting(line) > MAX_NESTING:
-            return [(where + offset, f"lists and quotes nested more than {MAX_NESTING} levels "
-                                     "deep: flatten them")]  # fmt: skip
+            message = f"lists and quotes nested more than {MAX_NESTING} levels deep: flatten them"
+            return [(where + offset, message)]
     if len(lines) > MAX_BLOCK_LINES:
-        return [(where, f"{len(lines)} lines without a blank line (at most {MAX_BLOCK_LINES}): "
-                        "put blank lines between paragraphs, or split the list or table")]  # fmt: skip
+        message = (
+            f"{len(lines)} lines without a blank line (at most {MAX_BLOCK_LINES}): "
+            "put blank lines between paragraphs, or split the list or table"
+        )
+        return [(where, message)]
     size = sum(len(line) + 1 for line in lines)
     if size > MAX_BLOCK_CHARACTERS:
-        return [(where, f"a paragraph of {size:,} characters (at most {MAX_BLOCK_CHARACTERS:,}): "
-                        "split it with blank lines")]  # fmt: skip
+        message = (
+            f"a paragraph of {size:,} characters (at most {MAX_BLOCK_CHARACTERS:,}): "
+            "split it with blank lines"
+        )
+        return [(where, message)]
     return _check_brackets(lines, where)
 
 

@@ -24,9 +24,7 @@ _FIELD_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?(?P<key>[^\s:#'\"][^:#]*?):[ \t]+(?
 _QUOTES = ('"', "'")
 
 
-def explain_syntax_error(
-    exc: yaml.MarkedYAMLError, text: str, lines: Lines
-) -> tuple[int, str]:
+def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str, lines: Lines) -> tuple[int, str]:
     """The line and message for a document the parser refused."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or ""
@@ -98,6 +96,6 @@ def _text_after_quote(
         )
     return start, (
         f"the quoted value that starts on this line runs on to line {stop}, where text follows "
-        "its closing quote: check its quote marks (inside double quotes write \\\", inside "
+        'its closing quote: check its quote marks (inside double quotes write \\", inside '
         "single quotes write '')"
     )
