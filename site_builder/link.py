@@ -105,9 +105,8 @@ def _check_references(
             continue  # the target has errors of its own
         fits = _rule_of(record, ref, known_slugs)
         if ref.slug not in known:
-            errors.append(ContentError(ref.location, _unknown_message(
-                record, ref, _acceptable(record, ref, everything, known_slugs, visible, is_published)
-            )))  # fmt: skip
+            options = _acceptable(record, ref, everything, known_slugs, visible, is_published)
+            message = _unknown_message(record, ref, options)
         elif is_published and ref.slug not in visible[ref.collection]:
             target = known[ref.slug]
             state = "a draft" if target.status is m.Status.DRAFT else "under embargo"
@@ -115,11 +114,12 @@ def _check_references(
                 f"'{ref.field_name}' refers to {_SINGULAR[ref.collection]} '{ref.slug}', "
                 f"which is {state}: publish both together or remove the reference"
             )
-            errors.append(ContentError(ref.location, message))
         elif fits is not None and not fits(known[ref.slug]):
-            errors.append(ContentError(ref.location, _misfit_message(
-                record, ref, _acceptable(record, ref, everything, known_slugs, visible, is_published)
-            )))  # fmt: skip
+            options = _acceptable(record, ref, everything, known_slugs, visible, is_published)
+            message = _misfit_message(record, ref, options)
+        else:
+            continue
+        errors.append(ContentError(ref.location, message))
     return errors
 
 
