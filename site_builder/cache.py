@@ -203,8 +203,8 @@ class RecordCache:
                 return None
             stat = os.stat(path)
             is_known = entry[1] is not None and entry[1] == signature_of(stat)
-            if not is_known and (stat.st_size > MAX_FILE_BYTES or
-                                 digest_bytes(path.read_bytes()) != entry[0]):  # fmt: skip
+            is_too_large = stat.st_size > MAX_FILE_BYTES  # refused: never read whole
+            if not is_known and (is_too_large or digest_bytes(path.read_bytes()) != entry[0]):
                 return None
             digests[str(path)] = entry[0]
         return digests
