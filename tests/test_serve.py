@@ -123,7 +123,9 @@ def test_crash_in_a_rebuild_is_shown_and_the_server_stays_up(server: Server, sit
     wait_for(f"{base}/", lambda status, _: status == 200, process)
     template = site / "templates" / "case.html"
     good = template.read_text()
-    template.write_text(good + "{% if %}")  # a template syntax error: not a content error
+    head, end, tail = good.rpartition("{% endblock %}")
+    # a field no page has: rendering raises (a syntax error is reported as templates/x.html:LINE)
+    template.write_text(f"{head}{{{{ page.no_such_field }}}}{end}{tail}")
 
     overlay = wait_for(f"{base}/", lambda status, _: status == 500, process)
     assert "site-builder crashed while building" in overlay
