@@ -34,6 +34,7 @@ from site_builder.fingerprint import (
     digest_bytes,
     template_closure_digest,
 )
+from site_builder.load import MAX_FILE_BYTES
 from site_builder.write import MARKER, FileState, Manifest, Reuse
 
 if TYPE_CHECKING:
@@ -200,8 +201,10 @@ class RecordCache:
             entry = self.index.get(str(path))
             if entry is None:
                 return None
-            is_known = entry[1] is not None and entry[1] == signature_of(os.stat(path))
-            if not is_known and digest_bytes(path.read_bytes()) != entry[0]:
+            stat = os.stat(path)
+            is_known = entry[1] is not None and entry[1] == signature_of(stat)
+            is_too_large = stat.st_size > MAX_FILE_BYTES  # refused: never read whole
+            if not is_known and (is_too_large or digest_bytes(path.read_bytes()) != entry[0]):
                 return None
             digests[str(path)] = entry[0]
         return digests
@@ -445,7 +448,11 @@ def output_matches(output_dir: Path, manifest: Manifest) -> bool:
     pending = [("", str(output_dir))]
     while pending:  # os.scandir by hand: os.walk and relpath took most of a warm build
         prefix, folder = pending.pop()
-        with os.scandir(folder) as scan:
+        try:
+            scan = os.scandir(folder)
+        except OSError:  # the output folder (or a folder of it) was deleted: rebuild
+            return False
+        with scan:
             for entry in scan:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))

@@ -17,6 +17,8 @@ from site_builder.scaffold import KINDS, scaffold_record
 
 log = logging.getLogger(__name__)
 
+MAX_SHOWN = 200  # errors printed; thousands (a generated file gone wrong) would bury the first
+
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -88,16 +90,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except BuildFailed as failed:
-        for error in failed.errors:
-            print(error, file=sys.stderr)
-        count = len(failed.errors)
-        print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        print_errors(failed)
         return 1
     except (UsageError, OSError) as problem:
         if args.debug:
             raise
         print(f"site-builder: {problem}", file=sys.stderr)
         return 2
+
+
+def print_errors(failed: BuildFailed) -> None:
+    """The first MAX_SHOWN errors, how many more there are, then the total."""
+    for error in failed.errors[:MAX_SHOWN]:
+        print(error, file=sys.stderr)
+    count = len(failed.errors)
+    if count > MAX_SHOWN:
+        print(f"... and {count - MAX_SHOWN} more not shown: fix these and run again to see them",
+              file=sys.stderr)  # fmt: skip
+    print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:

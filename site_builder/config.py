@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from site_builder.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,17 @@ class SiteConfig:
 def build_date() -> dt.date:
     """Today, for embargoes: from SOURCE_DATE_EPOCH when set, else the clock (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return dt.datetime.now(tz=dt.timezone.utc).date()
+    if not re.fullmatch(r"[0-9]+", epoch):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a whole number of seconds since "
+            "1970-01-01 UTC; set it to one (e.g. $(date +%s)) or unset it"
+        )
+    try:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.datetime.now(tz=dt.timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch[:40]!r} is out of range: give a date before the year "
+            "10000 in seconds since 1970-01-01 UTC, or unset it"
+        ) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from site_builder import models as m
@@ -106,13 +106,10 @@ def _check_references(
         known = everything.get(ref.collection, {})
         if ref.slug not in known and ref.slug in known_slugs.get(ref.collection, ()):
             continue  # the target has errors of its own
+        fits = _rule_of(record, ref, known_slugs)
         if ref.slug not in known:
-            candidates = sorted(known_slugs.get(ref.collection, ()))
-            close = difflib.get_close_matches(ref.slug, candidates, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            singular = _SINGULAR[ref.collection]
-            message = f"unknown {singular} '{ref.slug}' in '{ref.field_name}'{hint}"
-            errors.append(ContentError(ref.location, message))
+            options = _acceptable(record, ref, everything, known_slugs, visible, is_published)
+            message = _unknown_message(record, ref, options)
         elif is_published and ref.slug not in visible[ref.collection]:
             target = known[ref.slug]
             state = "a draft" if target.status is m.Status.DRAFT else "under embargo"
@@ -120,8 +117,86 @@ def _check_references(
                 f"'{ref.field_name}' refers to {_SINGULAR[ref.collection]} '{ref.slug}', "
                 f"which is {state}: publish both together or remove the reference"
             )
-            errors.append(ContentError(ref.location, message))
+        elif fits is not None and not fits(known[ref.slug]):
+            options = _acceptable(record, ref, everything, known_slugs, visible, is_published)
+            message = _misfit_message(record, ref, options)
+        else:
+            continue
+        errors.append(ContentError(ref.location, message))
     return errors
+
+
+Rule = Callable[[m.Record], bool]
+
+
+def _rule_of(
+    record: m.Record, ref: m.Reference, known_slugs: dict[str, frozenset[str]]
+) -> Rule | None:
+    """What a reference's target must be, beyond existing: a review's body must list the
+    case's authority (a Sandwell case reviewed by Haringey's board is a mistake). None where
+    there is no rule, or where it cannot be checked (the authority itself is unknown)."""
+    if (
+        isinstance(record, m.Case)
+        and ref.field_name == "reviews.body"
+        and record.authority in known_slugs.get("authorities", ())
+    ):
+        authority = record.authority
+        return lambda body: authority in getattr(body, "authorities", ())
+    return None
+
+
+def _acceptable(
+    record: m.Record,
+    ref: m.Reference,
+    everything: dict[str, RecordMap],
+    known_slugs: dict[str, frozenset[str]],
+    visible: dict[str, RecordMap],
+    is_published: bool,
+) -> list[str]:
+    """The slugs the rules would accept in place of this reference's: a did-you-mean must
+    never lead an editor to a record that is then refused (a draft, another council's board)."""
+    fits = _rule_of(record, ref, known_slugs)
+    known = everything.get(ref.collection, {})
+
+    def is_acceptable(slug: str) -> bool:
+        if slug not in known:  # a file with errors of its own: the rule cannot be checked
+            return fits is None
+        if is_published and slug not in visible[ref.collection]:
+            return False
+        return fits is None or fits(known[slug])
+
+    return sorted(slug for slug in known_slugs.get(ref.collection, ()) if is_acceptable(slug))
+
+
+def _unknown_message(record: m.Record, ref: m.Reference, acceptable: list[str]) -> str:
+    singular = _SINGULAR[ref.collection]
+    message = f"unknown {singular} '{ref.slug}' in '{ref.field_name}'"
+    close = difflib.get_close_matches(ref.slug, acceptable, n=1)
+    if close:
+        return f"{message} (did you mean '{close[0]}'?)"
+    return f"{message}; if it is new, run: {_new_command(record, ref.collection, ref.slug)}"
+
+
+def _misfit_message(record: m.Record, ref: m.Reference, acceptable: list[str]) -> str:
+    authority = getattr(record, "authority", "")
+    close = difflib.get_close_matches(ref.slug, acceptable, n=1)
+    if close:
+        advice = f"did you mean '{close[0]}'?"
+    elif acceptable:
+        advice = "bodies that list it: " + ", ".join(acceptable[:5])
+    else:
+        advice = f"to add its board, run: {_new_command(record, 'bodies', 'SLUG')}"
+    return (
+        f"'{ref.field_name}': body '{ref.slug}' does not list this case's authority "
+        f"'{authority}' in its 'authorities'; name the board that reviewed the case ({advice})"
+    )
+
+
+def _new_command(record: m.Record, collection: str, slug: str) -> str:
+    """The `site-builder new` command that makes the missing record."""
+    authority = getattr(record, "authority", None)
+    option = f" --authority {authority}" if collection == "bodies" and authority else ""
+    return f"site-builder new {_SINGULAR[collection]} {slug}{option}"
 
 
 _SINGULAR = {

@@ -10,17 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import BuildFailed, ContentError, SourceLocation
-from site_builder.yamlsafe import Key, YamlProblem, parse_yaml
+from site_builder.yamlsafe import Key, YamlProblem, character_problem, parse_yaml
 
 COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources", "pages")
 SITE_FILE = "site.yaml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,99}\Z")  # \Z: "$" would let a final line feed in
 RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10))} | {
     f"lpt{n}" for n in range(10)
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(  # as yamlsafe refuses in values; CR is read as a line end
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
@@ -110,7 +113,9 @@ def _list_content_files(content_dir: Path, errors: list[ContentError]) -> list[P
     files: list[Path] = []
     for entry in sorted(content_dir.iterdir()):
         where = SourceLocation(entry)
-        if entry.is_symlink():
+        if control_in_name(entry.name):
+            errors.append(ContentError(where, _control_name_message(entry.name)))
+        elif entry.is_symlink():
             errors.append(ContentError(where, "symbolic links are not allowed in content"))
         elif entry.name == SITE_FILE and entry.is_file():
             files.append(entry)
@@ -149,7 +154,9 @@ def _list_collection(folder: Path, errors: list[ContentError]) -> list[Path]:
         if name == ".gitkeep" or is_editor_junk(name):
             continue
         stem, _, suffix = name.rpartition(".")
-        if entry.is_symlink():
+        if control_in_name(name):
+            problem = _control_name_message(name)
+        elif entry.is_symlink():
             problem = "symbolic links are not allowed in content"
         elif not entry.is_file(follow_symlinks=False) or not stem or suffix not in {"md", "yaml"}:
             problem = f"'{name}' is not a record: expected <slug>.md or .yaml"
@@ -160,6 +167,20 @@ def _list_collection(folder: Path, errors: list[ContentError]) -> list[Path]:
             continue
         errors.append(ContentError(SourceLocation(folder / name), problem))
     return files
+
+
+def control_in_name(name: str) -> str:
+    """The control character (a line break, an escape) a file name holds, as U+XXXX, or "":
+    such a name shows as something else in listings, terminals and messages."""
+    found = _CONTROL_IN_NAME.search(name)
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
+def _control_name_message(name: str) -> str:
+    return (
+        f"file name contains the control character {control_in_name(name)}; rename the file "
+        "to its slug (lowercase letters, digits and hyphens) and .md or .yaml"
+    )
 
 
 def _bad_slug_message(stem: str) -> str:
@@ -219,9 +240,16 @@ def load_file(path: Path, content_dir: Path, raw: bytes | None = None) -> RawRec
     )
 
 
+def read_capped(path: Path) -> tuple[bytes, os.stat_result]:
+    """A file's bytes, read only up to one byte past the size limit, and its stat: a file
+    over the limit is refused, so a huge one is never read whole into memory."""
+    with open(path, "rb") as stream:
+        return stream.read(MAX_FILE_BYTES + 1), os.fstat(stream.fileno())
+
+
 def _read_text(path: Path, raw: bytes | None = None) -> str:
     """Return the file as text: UTF-8 only, no BOM, LF line ends, no control characters."""
-    raw = path.read_bytes() if raw is None else raw
+    raw = read_capped(path)[0] if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
         raise _FileProblem(1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
@@ -233,8 +261,7 @@ def _read_text(path: Path, raw: bytes | None = None) -> str:
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        name = f"U+{ord(bad.group()):04X}"
-        raise _FileProblem(line, f"control or invisible formatting character {name} not allowed")
+        raise _FileProblem(line, character_problem(bad.group()))
     return text
 
 

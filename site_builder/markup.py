@@ -14,6 +14,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from site_builder import urls
+from site_builder.markup_bounds import check_markdown_bounds
 
 ALLOWED_TAGS = {
     "p", "a", "em", "strong", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "h5", "h6",
@@ -30,13 +31,14 @@ class BodyProblem:
 
     line: int
     message: str
+    target: str = ""  # for a link to no page: the output path it names
 
 
 @dataclass
 class _Context:
     page_path: str
     known_paths: frozenset[str]
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # needle, message, target
 
 
 class _LinkChecker(Treeprocessor):
@@ -52,34 +54,40 @@ class _LinkChecker(Treeprocessor):
                 element.tag = f"h{int(element.tag[1]) + 1}"
             elif element.tag == "img":
                 self.context.problems.append(
-                    (element.get("src", ""), "images are not allowed in record text")
+                    (element.get("src", ""), "images are not allowed in record text", "")
                 )
             elif element.tag == "a":
                 element.set("href", self.rewrite(element.get("href", "")))
 
     def rewrite(self, href: str) -> str:
-        cleaned = _INVISIBLE.sub("", urllib.parse.unquote(href))
-        scheme = urllib.parse.urlsplit(cleaned).scheme.lower()
-        if scheme:
-            if scheme not in SCHEMES:
-                self.context.problems.append(
-                    (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
-                           "or a site address such as /cases/slug/")
-                )  # fmt: skip
-                return "#"
+        # A browser reads the address as written: '%23a' is a page named '#a', not the anchor
+        # 'a'. So links are resolved as written, and the decoded form is only checked too, so
+        # that no escape can carry in a scheme such as javascript:.
+        written = _INVISIBLE.sub("", href)
+        decoded = _INVISIBLE.sub("", urllib.parse.unquote(href))
+        schemes = {urllib.parse.urlsplit(text).scheme.lower() for text in (written, decoded)}
+        if schemes - SCHEMES - {""}:
+            self.context.problems.append(
+                (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
+                       "or a site address such as /cases/slug/", "")
+            )  # fmt: skip
+            return "#"
+        if urllib.parse.urlsplit(written).scheme or written.startswith("#") or not written:
             return href
-        if cleaned.startswith("#") or not cleaned:
-            return href
-        return self.rewrite_site_link(href, cleaned)
+        return self.rewrite_site_link(href, written)
 
-    def rewrite_site_link(self, href: str, cleaned: str) -> str:
-        parts = urllib.parse.urlsplit(cleaned)
-        target = urls.site_path_of_url(parts.path, self.context.page_path) if not parts.netloc else None
+    def rewrite_site_link(self, href: str, written: str) -> str:
+        parts = urllib.parse.urlsplit(written)
+        path = urllib.parse.unquote(parts.path)  # as the server maps it to a file
+        target = urls.site_path_of_url(path, self.context.page_path) if not parts.netloc else None
         if target is None:
-            self.context.problems.append((href, f"link '{href}' climbs outside the site"))
+            self.context.problems.append((href, f"link '{href}' climbs outside the site", ""))
             return "#"
         if target not in self.context.known_paths:
-            self.context.problems.append((href, f"link '{href}' points to no page of the site"))
+            message = f"link '{href}' points to no page of the site"
+            if "%23" in href:
+                message += "; for a place on a page write '#', not '%23'"
+            self.context.problems.append((href, message, target))
             return "#"
         return urls.relative_url(self.context.page_path, target, parts.fragment)
 
@@ -98,7 +106,11 @@ class _Checks(Extension):
 def render_markdown(
     body: str, page_path: str, known_paths: frozenset[str], body_line: int
 ) -> tuple[str, list[BodyProblem]]:
-    """Return sanitised HTML for a body and the problems found, located by line."""
+    """Return sanitised HTML for a body and the problems found, located by line; a body
+    beyond the bounds Python-Markdown renders in reasonable time is refused unrendered."""
+    too_large = check_markdown_bounds(body, body_line)
+    if too_large:
+        return "", [BodyProblem(line, message) for line, message in too_large]
     context = _Context(page_path, known_paths)
     html = _converter(context).convert(body)
     clean = nh3.clean(
@@ -109,7 +121,10 @@ def render_markdown(
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    problems = [BodyProblem(_line_of(body, needle, body_line), text) for needle, text in context.problems]
+    problems = [
+        BodyProblem(_line_of(body, needle, body_line), text, target)
+        for needle, text, target in context.problems
+    ]
     return clean, problems
 
 

@@ -70,12 +70,21 @@ def _link_and_render_bodies(
         read.records, read.listing.known_slugs, config.today, config.include_drafts
     )
     bodies, body_errors = render_bodies(
-        site, cache.bodies if cache else None, config.jobs, progress
+        site, cache.bodies if cache else None, config.jobs, progress, _unreadable(read)
     )
     errors = [*read.errors, *link_errors, *body_errors]
     if errors:
         raise BuildFailed(errors)
     return site, bodies
+
+
+def _unreadable(read: _Read) -> dict[str, frozenset[str]]:
+    """The slugs of record files listed but not loaded: each has an error of its own."""
+    loaded = {(r.collection, r.slug) for r in read.records if isinstance(r, Record)}
+    return {
+        collection: frozenset(slug for slug in slugs if (collection, slug) not in loaded)
+        for collection, slugs in read.listing.known_slugs.items()
+    }
 
 
 def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildReport:

@@ -15,7 +15,7 @@ from site_builder import models as m
 from site_builder.cache import BodyCache, PageCache, RecordCache, settled_signature
 from site_builder.errors import ContentError, SourceLocation
 from site_builder.fingerprint import digest_bytes
-from site_builder.load import Listing, read_record
+from site_builder.load import Listing, read_capped, read_record
 from site_builder.pool import Progress, map_chunks
 from site_builder.validate import validate_records
 
@@ -66,9 +66,8 @@ def _read_chunk(
     results: list[tuple[str, bytes, Any, Valid | str | list[ContentError]]] = []
     for name in paths:
         path = Path(name)
-        with open(path, "rb") as stream:
-            signature = settled_signature(os.fstat(stream.fileno()))
-            content = stream.read()
+        content, stat = read_capped(path)
+        signature = settled_signature(stat)
         digest = digest_bytes(content)
         if known.get(name) == digest:
             results.append((name, digest, signature, _CACHED))
@@ -102,9 +101,11 @@ def render_bodies(
     cache: BodyCache | None,
     jobs: int = 1,
     progress: Progress | None = None,
+    unreadable_paths: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], list[ContentError]]:
     """Each record's body and Markdown fields as sanitised HTML (keyed as record_texts says),
-    and the problems found."""
+    and the problems found; a link to the page of a record that could not be read is that
+    record's error, not this."""
     texts = record_texts(records)
     files = [record.path for record in records for _ in range(1 + len(record.prose))]
     bodies: dict[str, str] = {}
@@ -121,7 +122,11 @@ def render_bodies(
     ):
         key, page_path, text, _ = texts[index]
         bodies[key] = body_html
-        errors.extend(ContentError(SourceLocation(files[index], x.line), x.message) for x in problems)
+        errors.extend(
+            ContentError(SourceLocation(files[index], x.line), x.message)
+            for x in problems
+            if x.target not in unreadable_paths
+        )
         if cache and not problems:
             cache.store(text, page_path, body_html)
     return bodies, errors

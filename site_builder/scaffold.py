@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import UsageError
-from site_builder.load import RESERVED_SLUGS, SLUG
+from site_builder.load import RESERVED_SLUGS, SLUG, control_in_name
 from site_builder.schema import deref, load_schemas
 
 KINDS = {
@@ -56,8 +56,11 @@ def _refuse_bad_slug(slug: str) -> None:
         return
     suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:100]
     hint = f" (for example '{suggestion}')" if SLUG.match(suggestion) else ""
+    control = control_in_name(slug)
+    why = f" it holds the control character {control};" if control else ""
+    shown = ascii(slug) if control else f"'{slug}'"  # escaped: a line break would split the line
     raise UsageError(
-        f"'{slug}' is not a valid slug: use lowercase letters, digits and hyphens, starting "
+        f"{shown} is not a valid slug:{why} use lowercase letters, digits and hyphens, starting "
         f"with a letter or digit{hint}; the slug becomes the file name and the page address"
     )
 
@@ -121,8 +124,8 @@ def item_lines(
 ) -> list[str]:
     """One empty list item: a slot for a slug or text, or every field of an object.
 
-    Inside an item every field is written out; an optional one left empty is reported by
-    `check`, so the editor either fills it in or deletes the line.
+    Inside an item every field is written out; an optional one left blank counts as left
+    out, so the editor fills in what is known and may leave (or delete) the rest.
     """
     if items.get("type") != "object":
         return [f"{indent}-{' ' + value if value else ''}"]

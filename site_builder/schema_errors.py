@@ -74,6 +74,11 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
                 "with '?' after the last part that is inferred (2008?)")  # fmt: skip
     if kind == "format" and error.validator_value == "contact":
         return f"{name}: {_show(value)} is neither an email address nor an https:// address"
+    if kind == "format" and error.validator_value == "date":
+        return (
+            f"{name}: {_show(value)} is not a real date to the day; write YYYY-MM-DD, day "
+            "included, so that it is clear on which day it takes effect"
+        )
     if kind == "format":
         return f"{name}: {_show(value)} is not a web address starting https:// or http://"
     if kind == "pattern":

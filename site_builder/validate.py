@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from site_builder import models as m
+from site_builder.blanks import drop_blank_fields
 from site_builder.errors import ContentError
 from site_builder.load import RawRecord
 from site_builder.rules import rule_problems
@@ -23,6 +24,14 @@ FORMATS = FormatChecker(formats=())
 @FORMATS.checks("partial-date")
 def _is_partial_date(value: object) -> bool:
     return not isinstance(value, str) or m.PartialDate.parse(value) is not None
+
+
+@FORMATS.checks("date")
+def _is_full_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = m.PartialDate.parse(value)
+    return parsed is not None and parsed.is_full
 
 
 @FORMATS.checks("web-url")
@@ -59,8 +68,9 @@ def validate_records(
     errors: list[ContentError] = []
     records: list[m.Record | m.SiteSettings] = []
     for raw in raws:
-        fields = coerce_text_scalars(raw)
+        fields, blanks = drop_blank_fields(raw, coerce_text_scalars(raw))
         problems = list(_schema_problems(raw, fields)) or list(rule_problems(raw, fields))
+        problems += blanks
         if problems:
             errors.extend(problems)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from site_builder.yaml_syntax import explain_syntax_error, quoted
+
 try:  # the C parser is several times faster; the pure one gives the same nodes
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
@@ -18,6 +21,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 
 Key = tuple[str | int, ...]
 MAX_DEPTH = 20
+MAX_NUMBER_CHARACTERS = 100  # longer is no count or age; Python refuses ints past 4,300 digits
 
 _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}  # dates stay text; validate parses them
@@ -25,10 +29,12 @@ _CONSTRUCTED = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
 _CONSTRUCTOR = SafeConstructor()
 _RESOLVER = Resolver()  # the implicit types of both loaders, C and pure
 # What load.py refuses in a file's text, and what only escapes can put in a value: C0 and
-# C1 controls but tab and line feed, zero-width and bidirectional formatting characters.
+# C1 controls but tab and line feed, zero-width and bidirectional formatting characters,
+# and U+FFFE and U+FFFF, which no XML file (an Atom feed, the sitemap) may hold.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
+_COMMENT_AFTER = re.compile(r"[ \t]+#[^\n]*")  # what follows a plain scalar: a comment
 
 
 class YamlProblem(Exception):
@@ -51,41 +57,44 @@ class ParsedYaml:
 
 def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
     """Parse one YAML document; line numbers are offset so that text starts at `first_line`."""
+    lines = Lines(text, first_line)
     _refuse_deep_flow(text, first_line)
     if "&" in text or sum(map(text.count, "-:?[{")) > _SAFE_INDICATORS:
-        _refuse_anchors_and_deep_nesting(text, first_line)
+        _refuse_anchors_and_deep_nesting(text, lines)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        line = line_at(text, exc.problem_mark or exc.context_mark, first_line)
-        raise YamlProblem(line, f"invalid YAML: {_describe(exc)}") from None
+        raise YamlProblem(*explain_syntax_error(exc, text, lines)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
     except RecursionError:
         raise YamlProblem(first_line, f"YAML nested too deeply (limit {MAX_DEPTH})") from None
     parsed = ParsedYaml(value=None)
     if node is not None:
-        parsed.value = _Walker(parsed, text, first_line).walk(node, (), 0)
+        parsed.value = _Walker(parsed, text, lines).walk(node, (), 0)
     return parsed
 
 
-class _Mark(Protocol):
+class Mark(Protocol):
     index: int  # characters from the start of the text
 
 
-def line_at(text: str, mark: _Mark | None, first_line: int) -> int:
-    """The line of a parser mark, counting only line feeds as the loader does: YAML also
-    breaks lines at U+0085, U+2028 and U+2029, so its own count can run past the file's.
-    A mark at the very end (an unclosed `{`) is put on the last line that has text."""
-    if mark is None:
-        return first_line
-    end = len(text.rstrip("\n"))
-    return first_line + text.count("\n", 0, min(mark.index, end))
+class Lines:
+    """The line of any place in a text, from one list of where its lines break: counting
+    line feeds from the top for every value took minutes for a 1.5 MB record."""
 
+    def __init__(self, text: str, first_line: int) -> None:
+        self.first_line = first_line
+        self.breaks = [found.start() for found in re.finditer("\n", text)]
+        self.end = len(text.rstrip("\n"))
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    return "; ".join(parts) or "could not be parsed"
+    def at(self, mark: Mark | None) -> int:
+        """The line of a parser mark, counting only line feeds as the loader does: YAML also
+        breaks lines at U+0085, U+2028 and U+2029, so its own count can run past the file's.
+        A mark at the very end (an unclosed `{`) is put on the last line that has text."""
+        if mark is None:
+            return self.first_line
+        return self.first_line + bisect.bisect_left(self.breaks, min(mark.index, self.end))
 
 
 _FLOW = re.compile(r"[\[\]{}\n]")
@@ -113,13 +122,13 @@ def _refuse_deep_flow(text: str, first_line: int) -> None:
 _SAFE_INDICATORS = 1000
 
 
-def _refuse_anchors_and_deep_nesting(text: str, first_line: int) -> None:
+def _refuse_anchors_and_deep_nesting(text: str, lines: Lines) -> None:
     """Refuse anchors, aliases and deep nesting before composing: an alias bomb would expand,
     and composing `- - - ...` thousands deep crashes the process (libyaml recurses in C)."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line = line_at(text, event.start_mark, first_line)
+            line = lines.at(event.start_mark)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise YamlProblem(
                     line, "YAML anchors and aliases (& and *) are not allowed; write the value out"
@@ -137,13 +146,13 @@ def _refuse_anchors_and_deep_nesting(text: str, first_line: int) -> None:
 class _Walker:
     """Turns a composed node tree into plain Python values, checking each node."""
 
-    def __init__(self, parsed: ParsedYaml, text: str, first_line: int) -> None:
+    def __init__(self, parsed: ParsedYaml, text: str, lines: Lines) -> None:
         self.parsed = parsed
         self.text = text
-        self.first_line = first_line
+        self.lines = lines
 
     def line_of(self, node: yaml.Node) -> int:
-        return line_at(self.text, node.start_mark, self.first_line)
+        return self.lines.at(node.start_mark)
 
     def walk(self, node: yaml.Node, key: Key, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -184,6 +193,8 @@ class _Walker:
 
     def walk_scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
         self.check_characters(node)
+        if not node.style:
+            self.check_no_comment_after(node)
         # Any explicit tag, even a standard one (!!int), and any type we do not construct
         # (the implicit `=` value tag, say) is refused with one message.
         if node.tag != _implicit_tag(node) or node.tag not in _TEXT_TAGS | _CONSTRUCTED:
@@ -192,6 +203,12 @@ class _Walker:
             )
         if node.tag in _TEXT_TAGS:
             return str(node.value)
+        if len(node.value) > MAX_NUMBER_CHARACTERS:
+            raise YamlProblem(
+                self.line_of(node),
+                f"a number {len(node.value)} characters long is too long to be a count, a value "
+                "or an age; quote it if it is text",
+            )
         value = getattr(_CONSTRUCTOR, "construct_yaml_" + node.tag.rsplit(":", 1)[1])(node)
         if isinstance(value, float) and not math.isfinite(value):
             raise YamlProblem(
@@ -200,12 +217,27 @@ class _Walker:
         self.parsed.raw_text[key] = str(node.value)
         return value
 
+    def check_no_comment_after(self, node: yaml.ScalarNode) -> None:
+        """Refuse ` #...` after an unquoted value on its line: YAML reads it as a comment, so
+        `title: Sandwell review #2 of 2008` would quietly become 'Sandwell review'."""
+        comment = _COMMENT_AFTER.match(self.text, node.end_mark.index)
+        if comment is None:
+            return
+        whole = f"{node.value}{comment.group()}".strip()
+        shown = whole if len(whole) <= 60 else whole[:57] + "..."
+        kept = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        cut = f"the value stops at '{kept}'" if node.value else "the value is left blank"
+        raise YamlProblem(
+            self.lines.at(node.end_mark),
+            f"' #' starts a comment, so {cut}: if the '#' belongs to the value, quote it "
+            f"whole ({quoted(shown)}); else put the comment on a line of its own",
+        )
+
     def check_characters(self, node: yaml.ScalarNode) -> None:
         """Refuse control and invisible characters, also when written as escapes ("\\x1b")."""
         bad = _INVISIBLE.search(str(node.value))
         if bad:
-            name = f"U+{ord(bad.group()):04X}"
-            message = f"control or invisible formatting character {name} not allowed; remove it"
+            message = character_problem(bad.group())
             raise YamlProblem(self.line_of(node), message)
 
     def check_tag(self, node: yaml.Node, expected: str) -> None:
@@ -213,6 +245,14 @@ class _Walker:
             raise YamlProblem(
                 self.line_of(node), f"YAML tag '{node.tag}' is not allowed; write plain data"
             )
+
+
+def character_problem(character: str) -> str:
+    """Why a character may not be in content, for the error message."""
+    name = f"U+{ord(character):04X}"
+    if character in "\ufffe\uffff":
+        return f"non-character {name} not allowed (no XML file, a feed say, can hold it); remove it"
+    return f"control or invisible formatting character {name} not allowed; remove it"
 
 
 def _implicit_tag(node: yaml.ScalarNode) -> str:

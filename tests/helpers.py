@@ -92,6 +92,7 @@ def build(content: Path, output: Path, *extra: str) -> Run:
 
 _ERROR_LINE = re.compile(r"^(?P<path>.+?):(?P<line>[0-9]+): (?P<message>\S.*)$")
 _COUNT_LINE = re.compile(r"^[0-9]+ errors?; nothing was written$")
+_MORE_LINE = re.compile(r"^\.\.\. and [0-9]+ more not shown")
 
 
 def error_line_problems(stderr: str) -> list[str]:
@@ -101,10 +102,15 @@ def error_line_problems(stderr: str) -> list[str]:
     if not lines or not _COUNT_LINE.match(lines[-1]):
         problems.append(f"last line is not the error count: {lines[-1:]!r}")
     errors = lines[:-1]
+    hidden = 0
+    if errors and _MORE_LINE.match(errors[-1]):  # the cli prints the first 200, then a count
+        hidden = int(errors.pop().split()[2])
+        if len(errors) != 200:
+            problems.append(f"{len(errors)} errors shown before the 'more' line, not 200")
     if not errors:
         problems.append("a failed run printed no error")
-    if int(lines[-1].split()[0] if lines and lines[-1][:1].isdigit() else -1) != len(errors):
-        problems.append(f"count line does not match {len(errors)} errors")
+    if int(lines[-1].split()[0] if lines and lines[-1][:1].isdigit() else -1) != len(errors) + hidden:
+        problems.append(f"count line does not match {len(errors)} errors and {hidden} not shown")
     for line in errors:
         match = _ERROR_LINE.match(line)
         if not match:

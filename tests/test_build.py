@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -288,3 +289,23 @@ def test_a_build_in_a_git_checkout_leaves_nothing_new_for_git_to_track(
     assert Path(".output.lock").exists() and Path("output/index.html").exists()
     new = [line for line in status if not line.startswith("?? content/")]
     assert new == ["?? .gitignore"]
+
+
+@pytest.mark.parametrize(("name", "line"), [("case.html", 3), ("base.html", 25)])
+def test_a_template_syntax_error_is_reported_as_its_file_and_line_without_a_traceback(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], name: str, line: int
+) -> None:
+    make_site()
+    shutil.copytree(TEMPLATES, "templates")
+    path = Path("templates", name)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] += " {% if %}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    status = main(["build", "--content", "content", "--templates", "templates", "--output", "out"])
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"templates/{name}:{line}: template syntax error: Expected an expression, got 'end of "
+        "statement block'; fix the template",
+        "1 error; nothing was written",
+    ]
+    assert not Path("out").exists()

@@ -61,3 +61,29 @@ def test_schema_command_writes_one_schema_per_collection(tmp_path: Path) -> None
     names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
     assert names == [f"{n}.schema.json" for n in
                      ("authorities", "bodies", "cases", "inspections", "pages", "site", "sources")]  # fmt: skip
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "-1", "1.5", "1e9", "99999999999999999999"])
+def test_a_malformed_or_out_of_range_source_date_epoch_is_a_usage_error_naming_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], epoch: str
+) -> None:
+    make_site()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert main(["check", "--content", "content"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"site-builder: SOURCE_DATE_EPOCH={epoch!r} is ")
+    assert "Traceback" not in err
+
+
+def test_the_error_list_stops_after_200_and_says_how_many_more_and_the_total(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fields = "".join(f"unknown_{n:03d}: x\n" for n in range(250))
+    make_site({"sources/many.yaml": "title: T\nkind: news\npublished: '2020'\n" + fields})
+    assert main(["check", "--content", "content"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 202
+    assert lines[0] == "content/sources/many.yaml:4: unknown field 'unknown_000'"
+    assert lines[199] == "content/sources/many.yaml:203: unknown field 'unknown_199'"
+    assert lines[200] == "... and 50 more not shown: fix these and run again to see them"
+    assert lines[201] == "250 errors; nothing was written"

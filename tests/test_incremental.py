@@ -327,3 +327,10 @@ def test_the_fixture_builds_the_same_with_one_job_or_two(tmp_path: Path) -> None
         )
         outputs.append(snapshot(where / "output"))
     assert outputs[0] == outputs[1]
+
+
+def test_deleting_the_output_folder_only_makes_the_next_build_rebuild_it(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    shutil.rmtree(output)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")

@@ -440,3 +440,20 @@ def test_a_file_name_with_a_line_break_or_escape_is_shown_escaped_one_error_a_li
     lines = run.stderr.splitlines()
     assert len(lines) == 2 and lines[-1] == "1 error; nothing was written"
     assert name.encode("unicode_escape").decode() in lines[0]
+
+
+@pytest.mark.parametrize("name", ["child-c\n.md", "child-c.md\n", "child-c\t.md", "child-c\x85.md"])
+def test_a_file_name_holding_a_control_character_is_refused_not_read_as_a_second_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_site(tmp_path, {"cases/child-c.md": CASE, f"cases/{name}": CASE})
+    run = check(Path("content"))
+    assert run.status == 1
+    shown = name.encode("unicode_escape").decode()
+    code = next(f"U+{ord(c):04X}" for c in name if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F)
+    assert run.stderr.splitlines() == [
+        f"content/cases/{shown}:1: file name contains the control character {code}; rename the file "
+        "to its slug (lowercase letters, digits and hyphens) and .md or .yaml",
+        "1 error; nothing was written",
+    ]

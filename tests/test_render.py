@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL, TEMPLATES
+from helpers import make_site
 
 from site_builder import urls
 from site_builder.cli import main
@@ -405,3 +407,104 @@ def test_body_headings_start_right_below_the_page_headings(
     html: str, top: int, expected: str
 ) -> None:
     assert with_top_heading(html, top) == expected
+
+
+class _Nesting(HTMLParser):
+    """The end tags of a page that close something other than the innermost open element."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr"}  # fmt: skip
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.mismatched: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        else:
+            self.mismatched.append(f"</{tag}> inside {self.open[-3:]}")
+
+
+def test_a_heading_inside_a_quote_on_the_about_page_leaves_the_home_page_balanced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home page shows the about page's opening above the councils and its sections below,
+    cut at its first heading: a heading inside a quote is not where a section starts."""
+    monkeypatch.chdir(tmp_path)
+    about = ("---\ntitle: About\n---\nOpening words.\n\n> ## Quoted heading\n>\n> Quoted words.\n\n"
+             "## First section\n\nSection words.\n")  # fmt: skip
+    make_site(tmp_path, {"pages/about.md": about})
+    build = ["build", "--content", "content", "--templates", str(TEMPLATES), "--output", "out"]
+    assert main(build) == 0
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    nesting = _Nesting(home)
+    assert nesting.mismatched == [] and nesting.open == []
+    opening, _, rest = home.partition('id="councils-heading"')
+    assert "Quoted words." in opening and "Quoted heading" in opening
+    assert "First section" in rest and "First section" not in opening
+
+
+# --- Markdown input that would take Python-Markdown minutes, or overflow it ----------------------
+
+CASE_HEAD = (MINIMAL / "cases" / "child-a.md").read_text(encoding="utf-8").split("---\n")[1]
+BODY_LINE = CASE_HEAD.count("\n") + 3  # the line after the closing fence
+
+
+def check_body(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+               body: str) -> tuple[int, list[str], float]:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    make_site(tmp_path, {"cases/child-a.md": f"---\n{CASE_HEAD}---\n{body}"})
+    started = time.perf_counter()
+    status = main(["check", "--content", "content"])
+    return status, capsys.readouterr().err.splitlines(), time.perf_counter() - started
+
+
+NEST = "lists and quotes nested more than 20 levels deep: flatten them"
+BRACKETS = "more than 32 '[' open at once in one paragraph: close them, or write one that is only text as '\\['"
+PARENS = "more than 32 '(' open at once in one paragraph: close them, or write one that is only text as '\\('"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("[" * 40_000, 0, "a paragraph of 40,001 characters (at most 20,000): split it with blank lines"),
+        ("[" * 10_000, 0, BRACKETS),
+        ("Some words.\n\n" + "[a](" * 1_000, 2, PARENS),
+        ("a\n=\n" * 25_000, 0, "50000 lines without a blank line (at most 300): put blank lines between paragraphs, or split the list or table"),
+        ("".join("    " * depth + "- item\n" for depth in range(300)), 20, NEST),
+        ("".join("    " * depth + "1. item\n\n" for depth in range(300)), 40, NEST),
+        ("".join(">" * depth + " words\n" for depth in range(1, 300)), 20, NEST),
+        ("> " * 20_000 + "words", 0, NEST),
+    ],
+)  # fmt: skip
+def test_markdown_beyond_its_bounds_is_refused_at_its_line_quickly_and_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    body: str, line: int, message: str,
+) -> None:  # fmt: skip
+    status, errors, seconds = check_body(tmp_path, monkeypatch, capsys, body)
+    assert status == 1
+    assert errors == [f"content/cases/child-a.md:{BODY_LINE + line}: {message}",
+                      "1 error; nothing was written"]  # fmt: skip
+    assert seconds < 10
+
+
+@pytest.mark.parametrize(
+    "body",
+    [("[" * 30 + "a" * 30 + "]" * 30 + "\n\n") * 300,  # 27 KB: many paragraphs, each within
+     ("Heading\n=\n" * 100 + "\n") * 100,  # 100 KB of setext headings, in runs of 200 lines
+     "\\[" * 9_000,  # escaped brackets are text
+     "".join("    " * depth + "- item\n" for depth in range(20))],
+)  # fmt: skip
+def test_markdown_within_its_bounds_renders_in_time_that_grows_with_its_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], body: str
+) -> None:
+    status, errors, seconds = check_body(tmp_path, monkeypatch, capsys, body)
+    assert (status, errors) == (0, ["17 records, no errors"])
+    assert seconds < 15  # a few seconds at most on a slow machine; minutes before the bounds

@@ -159,3 +159,15 @@ def test_new_refuses_authority_for_a_kind_without_one(
 def test_new_refuses_an_unknown_kind(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert new("cas", "child-t") == 2
     assert "invalid choice: 'cas'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("slug", ["child-t\n", "child-t\x07", "\nchild-t"])
+def test_new_refuses_a_slug_holding_a_control_character(
+    slug: str, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new("case", slug) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"site-builder: {ascii(slug)} is not a valid slug: it holds the control")
+    assert "(for example 'child-t')" in error
+    assert error.count("\n") == 1
+    assert not any("child-t" in path.name for path in (content / "cases").iterdir())

@@ -151,7 +151,7 @@ def test_template_error_is_shown_as_its_file_and_line_and_the_server_stays_up(
     template.write_text(good + "{% if %}")  # a template syntax error: not a content error
 
     page = wait_for(f"{base}/", lambda _, text: ERRORS_SHOWN in text, process)
-    assert f"templates/case.html:{line}: Expected an expression" in page
+    assert f"templates/case.html:{line}: template syntax error: Expected an expression" in page
     assert "Traceback" not in page and "Traceback" not in log.read_text()
     template.write_text(good.replace("{% block main %}", "{% block main %}{{ page.nowhere }}"))
     page = wait_for(f"{base}/", lambda _, text: "nowhere" in text, process)

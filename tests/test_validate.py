@@ -213,6 +213,16 @@ BAD_INPUTS = {
         {"cases/child-c.md": CASE.replace("Body text.", "\n\nSee [it](/cases/child-z/).")},
         ["content/cases/child-c.md:10: link '/cases/child-z/' points to no page of the site"],
     ),
+    "percent_encoded_hash_in_link": (
+        {"cases/child-c.md": CASE.replace("Body text.", "See [the findings](%23findings).")},
+        ["content/cases/child-c.md:8: link '%23findings' points to no page of the site; for a "
+         "place on a page write '#', not '%23'"],
+    ),
+    "percent_encoded_scheme_in_link": (
+        {"cases/child-c.md": CASE.replace("Body text.", "See [this](%6Aavascript:alert(1)).")},
+        ["content/cases/child-c.md:8: link '%6Aavascript:alert(1)' is not allowed: use https://, "
+         "http://, mailto: or a site address such as /cases/slug/"],
+    ),
     "published_refers_to_draft": (
         {"sources/draft-report.yaml": "title: D\nkind: news\npublished: '2020'\nstatus: draft\n",
          "cases/child-c.md": CASE.replace("[report-a]", "[report-a, draft-report]")},
@@ -278,3 +288,141 @@ def test_valid_fixture_checks_clean(make_site: MakeSite, capsys: pytest.CaptureF
     status, lines = check(capsys)
     assert status == 0
     assert lines == ["17 records, no errors"]
+
+
+@pytest.mark.parametrize("written", ["2027-06", "2027", "'2027-06'", "2027-02-30"])
+def test_an_embargo_takes_a_full_date_only(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\nembargo_until: {written}")})
+    shown = written.strip("'")
+    assert_errors(
+        capsys,
+        f"content/cases/child-c.md:6: field 'embargo_until': '{shown}' is not a real date to the "
+        "day; write YYYY-MM-DD, day included, so that it is clear on which day it takes effect",
+    )
+
+
+def test_an_embargo_to_the_day_is_accepted(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", "harm: died\nembargo_until: 2027-06-01")})
+    assert check(capsys) == (0, ["17 records, no errors"])
+
+
+@pytest.mark.parametrize(
+    "blank",
+    ["last_reviewed:", "age: ~", "content_note:", "aliases:",
+     "reviews:\n  - kind: scr\n    status: pending\n    body:\n    published:\n    url:"],
+)  # fmt: skip
+def test_a_blank_optional_field_is_the_same_as_leaving_it_out(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], blank: str
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\n{blank}")})
+    assert check(capsys) == (0, ["18 records, no errors"])
+
+
+@pytest.mark.parametrize(
+    ("field", "advice"),
+    [("status", "give published, draft or withdrawn, or remove the line (published is the default)"),
+     ("embargo_until", "give the day the record may be published (YYYY-MM-DD), or remove the line"),
+     ("private", "give the notes under it, or remove the line")],
+)  # fmt: skip
+def test_a_blank_status_embargo_or_private_is_an_error(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], field: str, advice: str
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\n{field}:")})
+    assert_errors(capsys, f"content/cases/child-c.md:6: field '{field}' is blank: {advice}")
+
+
+def test_a_blank_required_field_is_still_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("harm: died", "harm:")})
+    assert_errors(capsys, "content/cases/child-c.md:5: field 'harm': nothing is not allowed; "
+                  "expected one of died, seriously_harmed")  # fmt: skip
+
+
+REVIEWED = CASE.replace("authority: northtown", "authority: southtown").replace(
+    "harm: died", "harm: died\nreviews:\n  - kind: scr\n    status: published\n    body: {body}"
+)
+SOUTHTOWN_BOARD = "name: Southtown LSCB\nkind: lscb\nauthorities: [southtown]\nsources: [report-a]\n"
+
+
+def test_a_review_by_a_board_that_does_not_serve_the_cases_council_is_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": REVIEWED.format(body="northtown-scb")})
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:9: 'reviews.body': body 'northtown-scb' does not list this "
+        "case's authority 'southtown' in its 'authorities'; name the board that reviewed the "
+        "case (to add its board, run: site-builder new body SLUG --authority southtown)",
+    )
+
+
+def test_a_wrong_board_gets_a_did_you_mean_only_among_boards_of_the_cases_council(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": REVIEWED.format(body="northtown-scb"),
+               "bodies/southtown-scb.yaml": SOUTHTOWN_BOARD})  # fmt: skip
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:9: 'reviews.body': body 'northtown-scb' does not list this "
+        "case's authority 'southtown' in its 'authorities'; name the board that reviewed the "
+        "case (did you mean 'southtown-scb'?)",
+    )
+
+
+def test_an_unknown_board_never_gets_a_did_you_mean_to_another_councils_board(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": REVIEWED.format(body="southtown-scb")})
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:9: unknown body 'southtown-scb' in 'reviews.body'; if it is "
+        "new, run: site-builder new body southtown-scb --authority southtown",
+    )
+
+
+def test_an_unknown_reference_with_no_close_match_suggests_making_the_record(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"cases/child-c.md": CASE.replace("[report-a]", "[report-a, ofsted-letter-2009]")})
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:6: unknown source 'ofsted-letter-2009' in 'sources'; if it is "
+        "new, run: site-builder new source ofsted-letter-2009",
+    )
+
+
+def test_a_did_you_mean_never_names_a_draft_for_a_published_record(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site({"sources/report-b.yaml": "title: B\nkind: news\npublished: '2020'\nstatus: draft\n",
+               "cases/child-c.md": CASE.replace("[report-a]", "[report-a, report-bb]")})  # fmt: skip
+    assert_errors(
+        capsys,
+        "content/cases/child-c.md:6: unknown source 'report-bb' in 'sources' (did you mean "
+        "'report-a'?)",
+    )
+
+
+def test_a_record_that_fails_to_load_is_reported_once_not_in_every_file_linking_to_it(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = ("See [Northtown](/authorities/northtown/) and [its feed](/authorities/northtown/feed.xml)."
+            "\n\nAnd [a case](/cases/child-z/).")  # fmt: skip
+    make_site({"authorities/northtown.yaml": "name: [Northtown\n",
+               "sources/report-a.md": "---\ntitle: x\nkind: nonsense\npublished: '2020'\n---\n",
+               "cases/child-c.md": CASE.replace("Body text.", body + " [Report](/sources/report-a/)"),
+               "cases/child-d.md": CASE.replace("authority: northtown", "authority: sowthtown")})  # fmt: skip
+    assert_errors(  # and every stage's errors in one run: load, validate, link, bodies
+        capsys,
+        "content/authorities/northtown.yaml:1: invalid YAML: while parsing a flow sequence; "
+        "did not find expected ',' or ']'",
+        "content/cases/child-c.md:10: link '/cases/child-z/' points to no page of the site",
+        "content/cases/child-d.md:4: unknown authority 'sowthtown' in 'authority' (did you mean "
+        "'southtown'?)",
+        "content/sources/report-a.md:3: field 'kind': 'nonsense' is not allowed; expected one of "
+        "news, official_report, inspection_report, review_report, statistics, court_judgment, "
+        "statement, dataset, other",
+    )

@@ -237,7 +237,7 @@ def test_an_impossible_or_ambiguous_date_is_refused_with_its_line(
 def test_a_tab_used_for_indentation_is_refused_with_its_line(tmp_path: Path) -> None:
     text = with_line(AUTHORITY, "  - metric:", "\t- metric:")
     run = check_files(tmp_path, {"authorities/northtown.yaml": text})
-    assert_error(run, "authorities/northtown.yaml:7: ", "invalid YAML")
+    assert_error(run, "authorities/northtown.yaml:7: ", "tabs cannot indent YAML; use spaces")
 
 
 def test_a_bom_and_crlf_line_ends_build_the_same_site_as_plain_lf(tmp_path: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+
 from site_builder import markup, reuse, urls
 from site_builder.cache import BodyCache, PageCache
 from site_builder.config import SiteConfig
-from site_builder.errors import ContentError
+from site_builder.errors import BuildFailed, ContentError
 from site_builder.history import History
 from site_builder.link import Site
 from site_builder.load import is_editor_junk
@@ -17,7 +19,7 @@ from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render import standing as st
 from site_builder.output_folder import DRAFTS_PREVIEW
-from site_builder.render.templating import make_environment
+from site_builder.render.templating import make_environment, template_error
 from site_builder.render.timeline import authority_timeline
 from site_builder.score import Scorecard
 
@@ -46,7 +48,10 @@ def render_site(
     contexts = [meta.with_metadata(page, site) for page in contexts]
     env = make_environment(config.templates_dir, cache.compiled_dir if cache else None,
                            is_preview=config.include_drafts)  # fmt: skip
-    output: Output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
+    try:
+        output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
+    except jinja2.TemplateSyntaxError as problem:
+        raise BuildFailed([template_error(problem, config.templates_dir)]) from None
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))
     output.update(search.render_search_index(
@@ -74,10 +79,24 @@ def _known_paths(site: Site) -> frozenset[str]:
 
 
 def render_bodies(
-    site: Site, cache: BodyCache | None = None, jobs: int = 1, progress: Progress | None = None
+    site: Site,
+    cache: BodyCache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    unreadable: dict[str, frozenset[str]] | None = None,
 ) -> tuple[dict[str, str], list[ContentError]]:
-    """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems."""
-    return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress)
+    """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems.
+
+    `unreadable` holds the slugs of record files that failed to load or validate: their
+    own errors say why, so links to their pages are not reported in every linking file."""
+    paths = frozenset(
+        path
+        for collection, slugs in (unreadable or {}).items()
+        for slug in slugs
+        for path in (urls.collection_path(collection, slug),
+                     *([urls.authority_feed_path(slug)] if collection == "authorities" else []))
+    )  # fmt: skip
+    return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress, paths)
 
 
 def site_page_contexts(

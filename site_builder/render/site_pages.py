@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,13 +38,33 @@ class HomePage(PageContext):
     @property
     def about_intro(self) -> str:
         """The about page's opening, before its first heading: shown above the councils."""
-        return self.about_html.partition("<h2>")[0]
+        return split_at_first_section(self.about_html)[0]
 
     @property
     def about_rest(self) -> str:
         """The about page's sections, shown below the councils."""
-        _head, mark, rest = self.about_html.partition("<h2>")
-        return mark + rest
+        return split_at_first_section(self.about_html)[1]
+
+
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)")
+_VOID = {"br", "hr", "img", "wbr"}
+
+
+def split_at_first_section(body_html: str) -> tuple[str, str]:
+    """Sanitised HTML cut before its first top-level <h2>, each part whole: a heading inside
+    a quote or a list is not a section, and cutting there left both parts unbalanced."""
+    depth = 0
+    for tag in _TAG.finditer(body_html):
+        is_closing, name = tag.group(1) == "/", tag.group(2)
+        if name in _VOID:
+            continue
+        if is_closing:
+            depth -= 1
+        elif depth == 0 and name == "h2":
+            return body_html[: tag.start()], body_html[tag.start() :]
+        else:
+            depth += 1
+    return body_html, ""
 
 
 @dataclass(frozen=True)
@@ -218,6 +239,8 @@ def _kind_of(schema: dict[str, Any], node: dict[str, Any]) -> str:
     kind = node.get("type", "")
     if node.get("format") == "partial-date":
         return "date (YYYY-MM-DD, YYYY-MM or YYYY)"
+    if node.get("format") == "date":
+        return "full date (YYYY-MM-DD)"
     if node.get("format") == "web-url":
         return "web address"
     if kind == "array":

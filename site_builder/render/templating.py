@@ -64,6 +64,16 @@ def describe_template_error(problem: BaseException, templates_dir: Path) -> Cont
     return ContentError(SourceLocation(Path(frames[-1].filename), frames[-1].lineno or 1), message)
 
 
+def template_error(problem: jinja2.TemplateSyntaxError, templates_dir: Path) -> ContentError:
+    """A template's syntax error as `templates/x.html:LINE: message`, like a content error.
+
+    The path comes from the template's name: an error raised in a worker process reaches
+    this one without its file name."""
+    path = templates_dir / problem.name if problem.name else Path(problem.filename or templates_dir)
+    message = f"template syntax error: {problem.message}; fix the template"
+    return ContentError(SourceLocation(path, problem.lineno or 1), message)
+
+
 class CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's compiled templates, kept between builds: compiling them took half of a small
     site's rebuild. Jinja checks each against its template's source; a checksum of our own
