@@ -9,7 +9,6 @@ from pathlib import Path
 from site_builder.dates import PartialDate as PartialDate  # noqa: PLC0414 - re-exported
 from site_builder.errors import SourceLocation
 
-
 WITHDRAWN_LABEL = "Withdrawn record"
 
 

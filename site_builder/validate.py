@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from site_builder import models as m
 from site_builder.blanks import drop_blank_fields
 from site_builder.errors import ContentError
+from site_builder.field_scan import find_prose, find_references
 from site_builder.load import RawRecord
 from site_builder.rules import rule_problems
 from site_builder.schema import deref, load_schemas
@@ -160,49 +161,11 @@ def _common(raw: RawRecord, fields: dict[str, Any]) -> dict[str, Any]:
         "last_reviewed": _date(fields.get("last_reviewed")),
         "body": raw.body,
         "body_line": raw.body_line,
-        "references": tuple(_find_references(raw, fields)),
-        "prose": tuple(_find_prose(raw, fields)),
+        "references": tuple(find_references(raw, fields)),
+        "prose": tuple(find_prose(raw, fields)),
         "lines": {name: raw.location((name,)).line for name in fields},
         "sources": tuple(fields.get("sources", [])),
     }
-
-
-def _find_references(raw: RawRecord, fields: dict[str, Any]) -> Iterator[m.Reference]:
-    """Yield every slug that must name another record, found through the schema's x-ref."""
-    schema = load_schemas()[raw.collection]
-
-    def visit(value: Any, node: dict[str, Any] | None, key: Key) -> Iterator[m.Reference]:
-        if node is None:
-            return
-        node = deref(schema, node)
-        if isinstance(value, dict):
-            for name, item in value.items():
-                yield from visit(item, node.get("properties", {}).get(name), (*key, name))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from visit(item, node.get("items"), (*key, index))
-        elif isinstance(value, str) and "x-ref" in node:
-            field_name = ".".join(str(k) for k in key if isinstance(k, str))
-            yield m.Reference(node["x-ref"], value, raw.location(key), field_name)
-
-    yield from visit(fields, schema, ())
-
-
-# Fields that hold Markdown, citations and all, rendered and checked like a body.
-PROSE_FIELDS = ("proceedings", "findings", "actions")
-PROSE_ITEMS = {"figures": "note", "corrections": "text", "responses": "text"}
-
-
-def _find_prose(raw: RawRecord, fields: dict[str, Any]) -> Iterator[m.Prose]:
-    """Yield each Markdown text held in a field, with the line it starts on."""
-    for name in PROSE_FIELDS:
-        if isinstance(fields.get(name), str):
-            yield m.Prose(name, fields[name], raw.location((name,)).line)
-    for name, part in PROSE_ITEMS.items():
-        for index, item in enumerate(fields.get(name) or ()):
-            if isinstance(item, dict) and isinstance(item.get(part), str):
-                key = (name, index, part)
-                yield m.Prose(f"{name}.{index}.{part}", item[part], raw.location(key).line)
 
 
 def _build_authority(raw: RawRecord, f: dict[str, Any]) -> m.Authority:

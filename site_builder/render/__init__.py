@@ -13,14 +13,15 @@ from site_builder.errors import BuildFailed, ContentError
 from site_builder.history import History
 from site_builder.link import Site
 from site_builder.load import is_editor_junk
+from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.pool import Progress
 from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render import standing as st
-from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.render.templating import make_environment, template_error
 from site_builder.render.timeline import authority_timeline
+from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
 
 Output = dict[str, bytes]
@@ -42,6 +43,7 @@ def render_site(
     data_files = render_data(site, scorecards)
     contexts = [
         *p.record_pages(site, scorecards, bodies, history),
+        *withdrawn_pages(site, bodies),
         *p.list_pages(site),
         *site_page_contexts(site, scorecards, bodies, data_files),
     ]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from site_builder import markup
+from site_builder import markup, urls
 from site_builder import models as m
-from site_builder import urls
 from site_builder.link import Site
 from site_builder.render.site_pages import Change
 

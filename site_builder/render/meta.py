@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from site_builder import markup
+from site_builder import markup, urls
 from site_builder import models as m
-from site_builder import urls
 from site_builder.link import Site
 from site_builder.render.pages import PageContext, RecordPage
 from site_builder.render.site_pages import DataPage

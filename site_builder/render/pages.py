@@ -119,8 +119,7 @@ def record_pages(
     for record in site.records:
         path = urls.record_path(record)
         if record.is_withdrawn:
-            yield withdrawn_page(record, site, bodies)
-            continue
+            continue  # its page is a WithdrawnPage (render/withdrawn.py)
         yield RecordPage(
             output_path=path,
             template=f"{_SINGULAR[record.collection]}.html",
@@ -145,34 +144,6 @@ def record_pages(
             else None,
             report_url=st.report_url(record, site.settings, path),
         )
-
-
-@dataclass(frozen=True)
-class WithdrawnPage(PageContext):
-    """What stays of a withdrawn record: its address, the date and the reason, nothing else."""
-
-    withdrawal: m.Correction
-    reason_html: str
-    report_url: str
-
-    @property
-    def is_indexable(self) -> bool:
-        return False
-
-
-def withdrawn_page(record: m.Record, site: Site, bodies: dict[str, str]) -> WithdrawnPage:
-    """The page at a withdrawn record's address (its latest correction says when and why)."""
-    path = urls.record_path(record)
-    last = len(record.corrections) - 1
-    return WithdrawnPage(
-        output_path=path,
-        template="withdrawn.html",
-        title=m.WITHDRAWN_LABEL,
-        description=f"A record withdrawn from {site.settings.title}.",
-        withdrawal=record.corrections[last],
-        reason_html=bodies[f"{path}#corrections.{last}.text"],
-        report_url=st.report_url(record, site.settings, path),
-    )
 
 
 def _named(record: m.Record, site: Site, collection: str) -> dict[str, m.Record]:
