@@ -48,9 +48,8 @@ def make_environment(
 def describe_template_error(problem: BaseException, templates_dir: Path) -> ContentError | None:
     """A failure inside a template as `templates/x.html:LINE: message`, or None when no
     template is at fault. Jinja puts each template's own file and line in the traceback."""
-    if isinstance(problem, jinja2.TemplateSyntaxError) and problem.filename:
-        where = SourceLocation(Path(problem.filename), problem.lineno or 1)
-        return ContentError(where, problem.message or "template syntax error")
+    if isinstance(problem, jinja2.TemplateSyntaxError):
+        return template_error(problem, templates_dir)  # worded as the build words it
     root = os.path.realpath(templates_dir)
     frames = [
         frame for frame in traceback.extract_tb(problem.__traceback__)
