@@ -91,7 +91,7 @@ def record_texts(records: list[m.Record]) -> list[Text]:
     for record in records:
         path = urls.record_path(record)
         texts.append((path, path, record.body, record.body_line))
-        texts.extend((f"{path}#{p.key}", path, p.text, p.line) for p in record.prose)
+        texts.extend((urls.text_key(record, p.key), path, p.text, p.line) for p in record.prose)
     return texts
 
 

@@ -30,6 +30,13 @@ def record_path(record: m.Record) -> str:
     return collection_path(record.collection, record.slug)
 
 
+def text_key(record: m.Record, field_key: str = "") -> str:
+    """Where a record's rendered Markdown is kept: its page path for the body, and
+    'page path#field' for a Markdown field ('cases/x/index.html#corrections.0.text')."""
+    path = record_path(record)
+    return f"{path}#{field_key}" if field_key else path
+
+
 def collection_path(collection: str, slug: str | None = None) -> str:
     """The output path of a record page, or of the list page of a collection."""
     return f"{collection}/{slug}/index.html" if slug else f"{collection}/index.html"

@@ -120,10 +120,7 @@ def site_page_contexts(
 
     def page_prose(slug: str) -> dict[str, str]:
         """A page record's Markdown fields (its corrections) as HTML, keyed by field."""
-        if slug not in pages:
-            return {}
-        path = urls.record_path(pages[slug])
-        return {x.key: bodies[f"{path}#{x.key}"] for x in pages[slug].prose}
+        return p.prose_html(pages[slug], bodies) if slug in pages else {}
 
     paths = urls.PAGE_PATHS
     return [

@@ -138,12 +138,17 @@ def record_pages(
             body_of=_named(record, site, "bodies"),  # type: ignore[arg-type]
             **_authority_views(record, site, scorecards)._asdict(),
             history=(history or {}).get(record.source_path),
-            prose={x.key: bodies[f"{path}#{x.key}"] for x in record.prose},
+            prose=prose_html(record, bodies),
             standing=st.source_standing(record, site)
             if record.collection in st.JUDGED_COLLECTIONS
             else None,
             report_url=st.report_url(record, site.settings, path),
         )
+
+
+def prose_html(record: m.Record, bodies: dict[str, str]) -> dict[str, str]:
+    """A record's Markdown fields as sanitised HTML, keyed by field ('findings')."""
+    return {x.key: bodies[urls.text_key(record, x.key)] for x in record.prose}
 
 
 def _named(record: m.Record, site: Site, collection: str) -> dict[str, m.Record]:

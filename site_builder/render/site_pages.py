@@ -156,9 +156,8 @@ def record_changes(site: Site) -> list[Change]:
         added = _added_date(record)
         if added:
             changes.append(Change(added, "added", record, record.label))
-        page = urls.record_path(record)
         for n, correction in enumerate(record.corrections):
-            key = f"{page}#corrections.{n}.text"
+            key = urls.text_key(record, f"corrections.{n}.text")
             changes.append(Change(correction.date, "corrected", record, correction.text, key))
     return sorted(changes, key=_newest_first)
 

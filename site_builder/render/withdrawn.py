@@ -46,7 +46,7 @@ def withdrawn_page(record: m.Record, site: Site, reason_html: str) -> WithdrawnP
 def withdrawn_pages(site: Site, bodies: dict[str, str]) -> list[WithdrawnPage]:
     """The page of every withdrawn record."""
     return [
-        withdrawn_page(r, site, bodies[f"{urls.record_path(r)}#corrections.{last_of(r)}.text"])
+        withdrawn_page(r, site, bodies[urls.text_key(r, f"corrections.{last_of(r)}.text")])
         for r in site.records
         if r.is_withdrawn
     ]
