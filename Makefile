@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test serve check bench bench-serve fuzz clean
+.PHONY: build test lint golden serve check bench bench-serve fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,19 @@ check: $(BIN)/.installed
 serve: $(BIN)/.installed
 	$(BIN)/site-builder serve
 
-test: $(BIN)/.installed-test
+test: lint
 	bash tests/setup-browser.sh
 	$(BIN)/python -m pytest
+
+# Layout, lint and types: zero findings, or the tests do not run.
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check site_builder tests bench
+	$(BIN)/ruff format --check site_builder tests bench
+	$(BIN)/mypy --strict site_builder
+
+# Rebuild tests/golden/minimal from tests/fixtures/minimal on purpose; review the diff.
+golden: $(BIN)/.installed-test
+	$(BIN)/python -m pytest tests/test_golden.py --update-golden -q
 
 clean:
 	rm -rf $(VENV) output .cache

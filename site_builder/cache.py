@@ -386,8 +386,12 @@ class BuildCache:
                 LazyStore(folder / "records.pickle", namespace),
             ),
             bodies=BodyCache(LazyStore(folder / "bodies.pickle", namespace)),
-            pages=PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}),
-                            compiled_dir=folder / "templates"),  # fmt: skip
+            pages=PageCache(
+                output_dir,
+                pages.get("manifest", {}),
+                pages.get("fingerprints", {}),
+                compiled_dir=folder / "templates",
+            ),
             state=pages.get("state", {}),
             spare=pages.get("spare", {}),
         )

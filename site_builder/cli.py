@@ -31,8 +31,12 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="check the content and build the site")
     _add_content_option(build)
     build.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
-    build.add_argument("--output", type=Path, metavar="DIR",
-                       help="where to build (default: output, or output-drafts with --drafts)")
+    build.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where to build (default: output, or output-drafts with --drafts)",
+    )
     build.add_argument("--drafts", action="store_true",
                        help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
     build.add_argument("--jobs", type=_positive_int, default=default_jobs(), metavar="N",
@@ -48,8 +52,12 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve on this computer, rebuild on change")
     _add_content_option(serve)
     serve.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
-    serve.add_argument("--output", type=Path, metavar="DIR",
-                       help="where to build (default: output, or output-drafts with --drafts)")
+    serve.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where to build (default: output, or output-drafts with --drafts)",
+    )
     serve.add_argument("--drafts", action="store_true",
                        help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")

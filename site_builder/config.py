@@ -27,14 +27,14 @@ def build_date() -> dt.date:
     """Today, for embargoes: from SOURCE_DATE_EPOCH when set, else the clock (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return dt.datetime.now(tz=dt.timezone.utc).date()
+        return dt.datetime.now(tz=dt.UTC).date()
     if not re.fullmatch(r"[0-9]+", epoch):
         raise UsageError(
             f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a whole number of seconds since "
             "1970-01-01 UTC; set it to one (e.g. $(date +%s)) or unset it"
         )
     try:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     except (OverflowError, OSError, ValueError):
         raise UsageError(
             f"SOURCE_DATE_EPOCH={epoch[:40]!r} is out of range: give a date before the year "

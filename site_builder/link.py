@@ -242,8 +242,12 @@ def _with_backlinks(settings: m.SiteSettings, visible: dict[str, RecordMap]) -> 
         cases_of={k: tuple(sorted(v, key=by_date)) for k, v in cases_of.items()},
         bodies_of={k: tuple(v) for k, v in bodies_of.items()},
         inspections_of={k: tuple(sorted(v, key=by_date)) for k, v in inspections_of.items()},
-        inspections_of_case={k: tuple(sorted(v, key=by_date)) for k, v in inspections_of_case.items()},
-        inspections_of_body={k: tuple(sorted(v, key=by_date)) for k, v in inspections_of_body.items()},
+        inspections_of_case={
+            k: tuple(sorted(v, key=by_date)) for k, v in inspections_of_case.items()
+        },
+        inspections_of_body={
+            k: tuple(sorted(v, key=by_date)) for k, v in inspections_of_body.items()
+        },
     )
 
 

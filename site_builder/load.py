@@ -47,15 +47,6 @@ class RawRecord:
 
 
 @dataclass(frozen=True)
-class Loaded:
-    """The files that could be read, the problems of those that could not, and every slug."""
-
-    records: list[RawRecord]
-    errors: list[ContentError]
-    known_slugs: dict[str, frozenset[str]]
-
-
-@dataclass(frozen=True)
 class Listing:
     """The record files of a content folder, in sorted order, and what is wrong with the set."""
 
@@ -63,20 +54,6 @@ class Listing:
     entry_errors: list[ContentError]  # stray entries and bad file names
     set_errors: list[ContentError]  # slug clashes and a missing site.yaml
     known_slugs: dict[str, frozenset[str]]
-
-
-def load_content(content_dir: Path) -> Loaded:
-    """Read site.yaml and every collection file, collecting every problem."""
-    listing = list_content(content_dir)
-    errors: list[ContentError] = list(listing.entry_errors)
-    records: list[RawRecord] = []
-    for path in listing.paths:
-        loaded = read_record(path, content_dir)
-        if isinstance(loaded, ContentError):
-            errors.append(loaded)
-        else:
-            records.append(loaded)
-    return Loaded(records, [*errors, *listing.set_errors], listing.known_slugs)
 
 
 def list_content(content_dir: Path) -> Listing:
@@ -100,7 +77,9 @@ def list_content(content_dir: Path) -> Listing:
     return Listing(paths, errors, set_errors, known)
 
 
-def read_record(path: Path, content_dir: Path, raw: bytes | None = None) -> RawRecord | ContentError:
+def read_record(
+    path: Path, content_dir: Path, raw: bytes | None = None
+) -> RawRecord | ContentError:
     """One record file (from `raw` when its bytes are already read), or its problem."""
     try:
         return load_file(path, content_dir, raw)
@@ -130,7 +109,9 @@ def _stray_entry_message(entry: Path) -> str:
     close = difflib.get_close_matches(entry.name, [*COLLECTIONS, SITE_FILE], n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     allowed = ", ".join(COLLECTIONS)
-    return f"'{entry.name}' is not a collection folder or site.yaml{hint}; expected one of {allowed}"
+    return (
+        f"'{entry.name}' is not a collection folder or site.yaml{hint}; expected one of {allowed}"
+    )
 
 
 _EDITOR_JUNK = re.compile(r"^(\..*\.sw[a-p]|\.#.*|.*~|\.DS_Store|#.*#)$")
@@ -199,7 +180,9 @@ def _find_slug_clashes(paths: list[Path]) -> list[ContentError]:
         if key in seen:
             first = seen[key]
             for one, other in ((path, first), (first, path)):
-                message = f"duplicate slug '{path.stem}': also {SourceLocation(other).display_path()}"
+                message = (
+                    f"duplicate slug '{path.stem}': also {SourceLocation(other).display_path()}"
+                )
                 errors.append(ContentError(SourceLocation(one), message))
         else:
             seen[key] = path

@@ -68,8 +68,8 @@ class _LinkChecker(Treeprocessor):
         schemes = {urllib.parse.urlsplit(text).scheme.lower() for text in (written, decoded)}
         if schemes - SCHEMES - {""}:
             self.context.problems.append(
-                (href, f"link '{href}' is not allowed: use https://, http://, mailto: "
-                       "or a site address such as /cases/slug/", "")
+                (href, (f"link '{href}' is not allowed: use https://, http://, mailto: "
+                       "or a site address such as /cases/slug/"), "")
             )  # fmt: skip
             return "#"
         if urllib.parse.urlsplit(written).scheme or written.startswith("#") or not written:
@@ -97,7 +97,7 @@ class _Checks(Extension):
         super().__init__()
         self.context = context
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - library API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")  # raw HTML is shown as text, never passed on
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_LinkChecker(md, self.context), "site_links", 1)

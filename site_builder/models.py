@@ -229,11 +229,6 @@ class Inspection(Record):
         return {self.grade: 1} if self.grade else {}
 
     @property
-    def is_graded(self) -> bool:
-        """Whether the record gives a grade on the ranked scale, exact or as a range."""
-        return self.overall_grade.rank is not None or self.grade_at_least is not None
-
-    @property
     def known_count(self) -> int:
         """How many judgements the record is known to stand for (a lower bound when `count`
         is not known): at least one, or as many as its grades add up to."""

@@ -38,20 +38,6 @@ def _complete(schema: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def field_schema(schema: dict[str, Any], key: tuple[str | int, ...]) -> dict[str, Any] | None:
-    """Return the (dereferenced) schema of the field at `key`, or None if there is none."""
-    node: dict[str, Any] | None = schema
-    for part in key:
-        if node is None:
-            return None
-        node = deref(schema, node)
-        if isinstance(part, int):
-            node = node.get("items")
-        else:
-            node = node.get("properties", {}).get(part)
-    return deref(schema, node) if node is not None else None
-
-
 def deref(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """Follow a local `$ref` (only `#/$defs/...` is used), keeping sibling keywords."""
     while "$ref" in node:

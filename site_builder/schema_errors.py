@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema import ValidationError
@@ -26,7 +26,7 @@ def translate_error(record: RawRecord, error: ValidationError) -> Iterator[Conte
     """Yield one ContentError per problem jsonschema found, located at the offending key."""
     key: Key = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(_schema(error).get("properties", {}))
         for name in sorted(set(error.instance) - set(allowed)):
             message = _unknown_field_message(name, allowed)
             yield ContentError(record.location((*key, name)), message)
@@ -64,11 +64,11 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
     value = error.instance
     kind = error.validator
     if kind == "enum":
-        return f"{name}: {_show(value)} is not allowed; {_choices(error.validator_value, value)}"
+        return f"{name}: {_show(value)} is not allowed; {_choices(_listed(error.validator_value), value)}"
     if kind == "type":
         digits = isinstance(value, str) and "integer" in str(error.validator_value)
         hint = "; write the number in plain digits, such as 12" if digits else ""
-        return f"{name}: expected {_expected(error.validator_value)}, got {_show(value)}{hint}"
+        return f"{name}: expected {_expected(_type_names(error.validator_value))}, got {_show(value)}{hint}"
     if kind == "format" and error.validator_value == "partial-date":
         return (f"{name}: {_show(value)} is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, "
                 "with '?' after the last part that is inferred (2008?)")  # fmt: skip
@@ -82,7 +82,7 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
     if kind == "format":
         return f"{name}: {_show(value)} is not a web address starting https:// or http://"
     if kind == "pattern":
-        examples = error.schema.get("examples") or ["/".join(["…"])]
+        examples = _schema(error).get("examples") or ["…"]
         return f"{name}: {_show(value)} is not in the expected form, e.g. '{examples[0]}'"
     if kind in {"minItems", "minLength"}:
         return f"{name} is empty; give a value or remove the field"
@@ -102,8 +102,23 @@ def _message(record: RawRecord, key: Key, error: ValidationError) -> str:
     return f"{name}: {error.message}"
 
 
+def _schema(error: ValidationError) -> Mapping[str, Any]:
+    """The schema the failing keyword sits in (jsonschema also allows a bare true/false)."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
+def _listed(value: Any) -> list[Any]:
+    """An `enum` keyword's value: the allowed values."""
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _type_names(value: Any) -> str | list[str]:
+    """A `type` keyword's value: one type name or a list of them."""
+    return value if isinstance(value, str) else [str(name) for name in value]
+
+
 def _grades(error: ValidationError) -> list[str]:
-    return list(error.schema.get("enum", []))
+    return list(_schema(error).get("enum", []))
 
 
 def _choices(allowed: list[Any], value: Any) -> str:

@@ -97,9 +97,12 @@ def coerce_text_scalars(raw: RawRecord) -> dict[str, Any]:
             return {k: visit(v, props.get(k, extra), (*key, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [visit(v, node.get("items"), (*key, i)) for i, v in enumerate(value)]
-        if key in raw.raw_text and value is not None:
-            if _wants_text(node) or _is_misread_number(value, raw.raw_text[key]):
-                return raw.raw_text[key]
+        if (
+            key in raw.raw_text
+            and value is not None
+            and (_wants_text(node) or _is_misread_number(value, raw.raw_text[key]))
+        ):
+            return raw.raw_text[key]
         return value
 
     result: dict[str, Any] = visit(raw.fields, schema, ())
@@ -122,7 +125,6 @@ def _is_misread_number(value: Any, text: str) -> bool:
 def _schema_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:
     for error in _VALIDATORS[raw.collection].iter_errors(fields):
         yield from translate_error(raw, error)
-
 
 
 def build_record(raw: RawRecord, fields: dict[str, Any]) -> m.Record | m.SiteSettings:
@@ -152,7 +154,8 @@ def _common(raw: RawRecord, fields: dict[str, Any]) -> dict[str, Any]:
         "status": m.Status(fields.get("status", "published")),
         "embargo_until": _date(fields.get("embargo_until")),
         "corrections": tuple(
-            m.Correction(_required_date(c["date"]), c["text"]) for c in fields.get("corrections", [])
+            m.Correction(_required_date(c["date"]), c["text"])
+            for c in fields.get("corrections", [])
         ),
         "responses": tuple(
             m.Response(_required_date(r["date"]), r["from"], r.get("text"), r.get("url"))
@@ -246,7 +249,9 @@ def _build_inspection(raw: RawRecord, f: dict[str, Any]) -> m.Inspection:
         grade_at_least=m.Grade(f["grade_at_least"]) if "grade_at_least" in f else None,
         count=f.get("count", None if "grades" in f or "grade_at_least" in f else 1),
         grades=grades,
-        judgements=tuple(m.Judgement(j["area"], m.Grade(j["grade"])) for j in f.get("judgements", [])),
+        judgements=tuple(
+            m.Judgement(j["area"], m.Grade(j["grade"])) for j in f.get("judgements", [])
+        ),
         cases=tuple(f.get("cases", [])),
         reruns_ordered=f.get("reruns_ordered"),
         findings=f.get("findings"),

@@ -164,6 +164,7 @@ class _Walker:
             return [
                 self.walk_item(item, (*key, index), depth) for index, item in enumerate(node.value)
             ]
+        assert isinstance(node, yaml.ScalarNode), "a YAML node is a mapping, sequence or scalar"
         return self.walk_scalar(node, key)
 
     def walk_item(self, node: yaml.Node, key: Key, depth: int) -> Any:
@@ -177,7 +178,9 @@ class _Walker:
         for key_node, value_node in node.value:
             line = self.line_of(key_node)
             if key_node.tag == _TAG + "merge":
-                raise YamlProblem(line, "YAML merge keys (<<) are not allowed; write the fields out")
+                raise YamlProblem(
+                    line, "YAML merge keys (<<) are not allowed; write the fields out"
+                )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(line, "a field name must be plain text")
             self.check_characters(key_node)
@@ -260,4 +263,4 @@ def _implicit_tag(node: yaml.ScalarNode) -> str:
     scalar is text, a plain one is whatever its text resolves to."""
     if node.style:
         return _TAG + "str"
-    return str(_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)))
+    return str(_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)))  # type: ignore[no-untyped-call]

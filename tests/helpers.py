@@ -109,7 +109,10 @@ def error_line_problems(stderr: str) -> list[str]:
             problems.append(f"{len(errors)} errors shown before the 'more' line, not 200")
     if not errors:
         problems.append("a failed run printed no error")
-    if int(lines[-1].split()[0] if lines and lines[-1][:1].isdigit() else -1) != len(errors) + hidden:
+    if (
+        int(lines[-1].split()[0] if lines and lines[-1][:1].isdigit() else -1)
+        != len(errors) + hidden
+    ):
         problems.append(f"count line does not match {len(errors)} errors and {hidden} not shown")
     for line in errors:
         match = _ERROR_LINE.match(line)

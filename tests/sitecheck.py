@@ -30,7 +30,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Self
 
 __all__ = [
     "ToolMissingError",
@@ -102,8 +102,17 @@ def _java() -> str:
 def validate_html(site_dir: Path) -> list[str]:
     """Run the Nu Html Checker on every HTML file; return `relpath:line:col: message` errors."""
     site_dir = _require_site(site_dir)
-    cmd = [_java(), "-Xss16m", "-jar", str(_vnu_jar()),
-           "--errors-only", "--format", "json", "--skip-non-html", str(site_dir)]
+    cmd = [
+        _java(),
+        "-Xss16m",
+        "-jar",
+        str(_vnu_jar()),
+        "--errors-only",
+        "--format",
+        "json",
+        "--skip-non-html",
+        str(site_dir),
+    ]
     if not html_pages(site_dir):
         return [f"{site_dir}: no HTML pages to validate"]
     proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", check=False)
@@ -142,18 +151,36 @@ def _vnu_relpath(url: str, root: Path) -> str:
 
 # (tag, attribute) pairs whose value is one URL. srcset and meta refresh are handled apart.
 _URL_ATTRS = {
-    "a": ("href",), "area": ("href",), "link": ("href",),
-    "img": ("src",), "source": ("src",), "script": ("src",), "iframe": ("src",),
-    "embed": ("src",), "track": ("src",), "audio": ("src",), "video": ("src", "poster"),
-    "input": ("src", "formaction"), "button": ("formaction",), "form": ("action",),
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src",),
+    "source": ("src",),
+    "script": ("src",),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "track": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "input": ("src", "formaction"),
+    "button": ("formaction",),
+    "form": ("action",),
     "object": ("data",),
 }
 # Links a browser navigates to: for these a #fragment must name an element in the target page.
-_NAVIGABLE = {("a", "href"), ("area", "href"), ("iframe", "src"), ("form", "action"),
-              ("button", "formaction"), ("input", "formaction"), ("meta", "refresh")}
+_NAVIGABLE = {
+    ("a", "href"),
+    ("area", "href"),
+    ("iframe", "src"),
+    ("form", "action"),
+    ("button", "formaction"),
+    ("input", "formaction"),
+    ("meta", "refresh"),
+}
 _BANNED_SCHEMES = ("javascript", "vbscript", "data", "file")
 _CSS_URL = re.compile(
-    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+["']([^"']+)["']""", re.IGNORECASE)
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+["']([^"']+)["']""", re.IGNORECASE
+)
 
 
 class _Page(html.parser.HTMLParser):
@@ -183,8 +210,7 @@ class _Page(html.parser.HTMLParser):
             for url in _srcset_urls(values["srcset"]):
                 self.refs.append((line, tag, "srcset", url))
         if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
-            m = re.search(r"url\s*=\s*['\"]?([^'\"]*)", values.get("content", ""),
-                          re.IGNORECASE)
+            m = re.search(r"url\s*=\s*['\"]?([^'\"]*)", values.get("content", ""), re.IGNORECASE)
             if m:
                 self.refs.append((line, "meta", "refresh", m.group(1).strip()))
         if "style" in values:
@@ -223,9 +249,11 @@ def _css_urls(css: str) -> list[str]:
 
 def _scheme(url: str) -> str:
     """The URL scheme as a browser sees it (ignoring case, tabs/newlines, leading spaces)."""
-    cleaned = re.sub(r"[\t\n\r]", "", url).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-                                                  "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
-                                                  "\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    cleaned = re.sub(r"[\t\n\r]", "", url).lstrip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+        "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+        "\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
     m = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", cleaned)
     return m.group(1).lower() if m else ""
 
@@ -266,7 +294,7 @@ class _Resolver:
             prefix = self.base[2]
             if not (path + "/").startswith(prefix):
                 return None  # same host, outside the site's base path: not ours to check
-            return "internal", self._walk([], path[len(prefix):]), parts.fragment
+            return "internal", self._walk([], path[len(prefix) :]), parts.fragment
         if not parts.path:
             return "same-page", None, parts.fragment
         if parts.path.startswith("/"):
@@ -274,7 +302,7 @@ class _Resolver:
             if self.base and self.base[2] != "/":
                 if not (path + "/").startswith(self.base[2]):
                     return "outside-base", None, parts.fragment
-                path = path[len(self.base[2]) - 1:]
+                path = path[len(self.base[2]) - 1 :]
             return "internal", self._walk([], path.lstrip("/")), parts.fragment
         return "internal", self._walk(page_dir, parts.path), parts.fragment
 
@@ -338,8 +366,10 @@ def check_links(site_dir: Path, base_url: str | None = None) -> list[str]:
         page = res.page(rel)
         page_dir = rel.split("/")[:-1]
         if page.base_href is not None:
-            problems.append(f"{rel}: <base href=\"{page.base_href}\"> is not supported by the "
-                            "link checker; links were resolved without it")
+            problems.append(
+                f'{rel}: <base href="{page.base_href}"> is not supported by the '
+                "link checker; links were resolved without it"
+            )
         for line, tag, attr, url in page.refs:
             problems += _check_ref(res, rel, page_dir, f"{rel}:{line}", tag, attr, url)
     for css in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.css")):
@@ -347,14 +377,16 @@ def check_links(site_dir: Path, base_url: str | None = None) -> list[str]:
         for m in _CSS_URL.finditer(text):
             url = next(g for g in m.groups() if g is not None)
             line = text.count("\n", 0, m.start()) + 1
-            problems += _check_ref(res, css, css.split("/")[:-1], f"{css}:{line}",
-                                   "css", "url", url)
+            problems += _check_ref(
+                res, css, css.split("/")[:-1], f"{css}:{line}", "css", "url", url
+            )
     return problems
 
 
-def _check_ref(res: _Resolver, rel: str, page_dir: list[str], where: str,
-               tag: str, attr: str, url: str) -> list[str]:
-    shown = f"<{tag} {attr}=\"{url[:150]}\">" if tag != "css" else f"url({url[:150]})"
+def _check_ref(
+    res: _Resolver, rel: str, page_dir: list[str], where: str, tag: str, attr: str, url: str
+) -> list[str]:
+    shown = f'<{tag} {attr}="{url[:150]}">' if tag != "css" else f"url({url[:150]})"
     scheme = _scheme(url)
     if scheme in _BANNED_SCHEMES:
         return [f"{where}: {shown}: {scheme}: URL is not allowed"]
@@ -374,10 +406,14 @@ def _check_ref(res: _Resolver, rel: str, page_dir: list[str], where: str,
             return [f"{where}: {shown}: broken link: {reason}"]
         target_rel = target.relative_to(res.root).as_posix()
     fragment = urllib.parse.unquote(fragment)
-    if (fragment and fragment.lower() != "top" and (tag, attr) in _NAVIGABLE
-            and target_rel.lower().endswith(HTML_SUFFIXES)
-            and fragment not in res.page(target_rel).ids):
-        return [f"{where}: {shown}: no element with id \"{fragment}\" in {target_rel}"]
+    if (
+        fragment
+        and fragment.lower() != "top"
+        and (tag, attr) in _NAVIGABLE
+        and target_rel.lower().endswith(HTML_SUFFIXES)
+        and fragment not in res.page(target_rel).ids
+    ):
+        return [f'{where}: {shown}: no element with id "{fragment}" in {target_rel}']
     return []
 
 
@@ -387,9 +423,14 @@ def _check_ref(res: _Resolver, rel: str, page_dir: list[str], where: str,
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-        ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
-        ".woff2": "font/woff2", ".json": "application/json", ".xml": "application/xml",
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".webmanifest": "application/manifest+json",
+        ".woff2": "font/woff2",
+        ".json": "application/json",
+        ".xml": "application/xml",
     }
 
     def log_message(self, format, *args):  # keep test output clean
@@ -405,7 +446,7 @@ class _Server:
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> _Server:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -419,15 +460,21 @@ def _axe_runner():
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError as e:
-        raise ToolMissingError(f"Python package axe-playwright-python is not installed ({e}); "
-                               "pip install -e '.[test]'") from e
+        raise ToolMissingError(
+            f"Python package axe-playwright-python is not installed ({e}); pip install -e '.[test]'"
+        ) from e
     axe_js = os.environ.get("AXE_JS")
     return Axe.from_file(axe_js) if axe_js else Axe()
 
 
-def run_axe(site_dir: Path, pages: list[str] | None = None, *,
-            timeout_s: float = 30.0, axe_options: dict | None = None,
-            timings: dict | None = None) -> list[str]:
+def run_axe(
+    site_dir: Path,
+    pages: list[str] | None = None,
+    *,
+    timeout_s: float = 30.0,
+    axe_options: dict | None = None,
+    timings: dict | None = None,
+) -> list[str]:
     """Open each page in headless Chromium, run axe-core, and return every problem.
 
     pages: paths relative to site_dir (default: every HTML page).
@@ -446,8 +493,9 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as e:
-        raise ToolMissingError(f"Python package playwright is not installed ({e}); "
-                               "pip install -e '.[test]'") from e
+        raise ToolMissingError(
+            f"Python package playwright is not installed ({e}); pip install -e '.[test]'"
+        ) from e
     axe = _axe_runner()
     if pages is None:
         pages = html_pages(site_dir)
@@ -460,13 +508,15 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
     with _Server(site_dir) as server, sync_playwright() as pw:
         origin = server.origin
         try:
-            browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                         args=CHROMIUM_ARGS, timeout=60_000)
+            browser = pw.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS, timeout=60_000
+            )
         except PlaywrightError as e:
             raise ToolMissingError(f"could not start {chromium}: {e}") from e
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                          service_workers="block")
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, service_workers="block"
+            )
             context.set_default_timeout(timeout_s * 1000)
             # One tab for every page: same-origin navigations stay in one renderer process,
             # where V8 reuses the compiled axe script (about twice as fast as a tab per page).
@@ -478,7 +528,7 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
             def failed(url: str, why: str) -> None:
                 if url.startswith(origin + "/") and url not in state["bad_urls"]:
                     state["bad_urls"].add(url)  # one report per failing URL
-                    note(f"{why}: {url[len(origin):]}")
+                    note(f"{why}: {url[len(origin) :]}")
 
             def route(r):
                 url = r.request.url
@@ -497,10 +547,13 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
                 tab = context.new_page()
                 tab.on("console", on_console)
                 tab.on("pageerror", lambda e: note(f"uncaught exception: {str(e)[:300]}"))
-                tab.on("response", lambda resp: resp.status >= 400
-                       and failed(resp.url, f"HTTP {resp.status}"))
-                tab.on("requestfailed", lambda req: failed(
-                    req.url, f"request failed ({req.failure})"))
+                tab.on(
+                    "response",
+                    lambda resp: resp.status >= 400 and failed(resp.url, f"HTTP {resp.status}"),
+                )
+                tab.on(
+                    "requestfailed", lambda req: failed(req.url, f"request failed ({req.failure})")
+                )
                 return tab
 
             context.route("**/*", route)
@@ -521,8 +574,10 @@ def run_axe(site_dir: Path, pages: list[str] | None = None, *,
                         for v in result["violations"]:
                             for node in v["nodes"]:
                                 target = " ".join(_flatten(node.get("target", [])))
-                                note(f"{v['id']} ({v.get('impact') or 'unknown'}): "
-                                     f"{v['help']} — {target}")
+                                note(
+                                    f"{v['id']} ({v.get('impact') or 'unknown'}): "
+                                    f"{v['help']} — {target}"
+                                )
                 except PlaywrightError as e:
                     note(f"page could not be checked: {str(e).splitlines()[0][:300]}")
                     tab.close()  # start the next page in a fresh tab
@@ -553,12 +608,15 @@ def _flatten(target) -> list[str]:
 # ============================================================================== all
 
 
-def check_all(site_dir: Path, base_url: str | None = None,
-              pages: list[str] | None = None) -> dict[str, list[str]]:
+def check_all(
+    site_dir: Path, base_url: str | None = None, pages: list[str] | None = None
+) -> dict[str, list[str]]:
     """All three checks; a dict of problem lists keyed "vnu", "links", "axe"."""
-    return {"vnu": validate_html(site_dir),
-            "links": check_links(site_dir, base_url),
-            "axe": run_axe(site_dir, pages)}
+    return {
+        "vnu": validate_html(site_dir),
+        "links": check_links(site_dir, base_url),
+        "axe": run_axe(site_dir, pages),
+    }
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -570,9 +628,11 @@ def _main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip", default="", help="comma list of checks to skip: vnu,links,axe")
     a = ap.parse_args(argv)
     skip = set(filter(None, a.skip.split(",")))
-    checks = {"vnu": lambda: validate_html(a.site_dir),
-              "links": lambda: check_links(a.site_dir, a.base_url),
-              "axe": lambda: run_axe(a.site_dir)}
+    checks = {
+        "vnu": lambda: validate_html(a.site_dir),
+        "links": lambda: check_links(a.site_dir, a.base_url),
+        "axe": lambda: run_axe(a.site_dir),
+    }
     total = 0
     for name, fn in checks.items():
         if name in skip:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, TEMPLATES, MakeSite
+
 from site_builder.cli import main
 
 LEAKY = {
@@ -71,12 +71,20 @@ def test_drafts_embargoed_records_and_private_notes_reach_no_output_file(
     make_site(LEAKY)
     assert build() == 0
     everything = every_byte(Path("out"))
-    for canary in (b"DRAFT-CANARY", b"EMBARGO-CANARY", b"PRIVATE-CANARY", b"secret-draft", b"embargoed"):
+    for canary in (
+        b"DRAFT-CANARY",
+        b"EMBARGO-CANARY",
+        b"PRIVATE-CANARY",
+        b"secret-draft",
+        b"embargoed",
+    ):
         assert canary not in everything
     assert not Path("out/cases/secret-draft").exists()
 
 
-def test_drafts_flag_shows_drafts_and_embargoed_but_never_private_notes(make_site: MakeSite) -> None:
+def test_drafts_flag_shows_drafts_and_embargoed_but_never_private_notes(
+    make_site: MakeSite,
+) -> None:
     make_site(LEAKY)
     assert build("out", "--drafts") == 0
     everything = every_byte(Path("out"))
@@ -128,7 +136,9 @@ def test_withdrawn_record_keeps_its_page_with_a_notice_and_counts_nowhere(
     make_site: MakeSite,
 ) -> None:
     path = Path(REPO / "tests/fixtures/minimal/inspections/northtown-2021.yaml")
-    text = path.read_text().replace("grade: requires_improvement\n", "grade: requires_improvement\nstatus: withdrawn\n", 1)
+    text = path.read_text().replace(
+        "grade: requires_improvement\n", "grade: requires_improvement\nstatus: withdrawn\n", 1
+    )
     make_site({"inspections/northtown-2021.yaml": text})
     assert build() == 0
     page = Path("out/inspections/northtown-2021/index.html").read_text()
@@ -173,8 +183,17 @@ def test_nothing_of_a_withdrawn_record_but_its_address_date_and_reason_reaches_a
     make_site({"cases/withdrawn.md": WITHDRAWN_CASE, "authorities/gone.yaml": WITHDRAWN_COUNCIL})
     assert build() == 0
     everything = every_byte(Path("out"))
-    for canary in (b"CANARY-TITLE", b"CANARY-ALIAS", b"CANARY-NOTE", b"CANARY-PROCEEDINGS",
-                   b"CANARY-BODY", b"CANARY-COUNCIL", b"CANARY-FIGURE", b"4321", b"E06000999"):
+    for canary in (
+        b"CANARY-TITLE",
+        b"CANARY-ALIAS",
+        b"CANARY-NOTE",
+        b"CANARY-PROCEEDINGS",
+        b"CANARY-BODY",
+        b"CANARY-COUNCIL",
+        b"CANARY-FIGURE",
+        b"4321",
+        b"E06000999",
+    ):
         assert canary not in everything, canary  # fmt: skip
     page = Path("out/cases/withdrawn/index.html").read_text()
     assert "<h1>Withdrawn record</h1>" in page and "filed in error" in page
@@ -247,7 +266,9 @@ def test_deleted_record_disappears_from_output(make_site: MakeSite) -> None:
     assert not Path("out/cases/child-b").exists()
 
 
-def test_refuses_to_replace_a_folder_it_did_not_make(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_to_replace_a_folder_it_did_not_make(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_site()
     Path("precious").mkdir()
     Path("precious/thesis.txt").write_text("years of work")
@@ -256,17 +277,24 @@ def test_refuses_to_replace_a_folder_it_did_not_make(make_site: MakeSite, capsys
     assert "not made by site-builder" in capsys.readouterr().err
 
 
-def test_symlink_leaving_content_is_refused(make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_symlink_leaving_content_is_refused(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     content = make_site()
     secret = tmp_path / "secret.md"
     secret.write_text("---\ntitle: SECRET\n---\n")
     (content / "pages/leak.md").symlink_to(secret)
     assert build() == 1
-    assert "content/pages/leak.md:1: symbolic links are not allowed in content" in capsys.readouterr().err
+    assert (
+        "content/pages/leak.md:1: symbolic links are not allowed in content"
+        in capsys.readouterr().err
+    )
     assert not Path("out").exists()
 
 
-def test_empty_content_folder_is_an_error_and_writes_nothing(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_content_folder_is_an_error_and_writes_nothing(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_site(base=None)
     assert build() == 1
     assert "content/site.yaml:1: site.yaml is missing" in capsys.readouterr().err
@@ -304,8 +332,10 @@ def test_a_template_syntax_error_is_reported_as_its_file_and_line_without_a_trac
     status = main(["build", "--content", "content", "--templates", "templates", "--output", "out"])
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"templates/{name}:{line}: template syntax error: Expected an expression, got 'end of "
-        "statement block'; fix the template",
+        (
+            f"templates/{name}:{line}: template syntax error: Expected an expression, got 'end of "
+            "statement block'; fix the template"
+        ),
         "1 error; nothing was written",
     ]
     assert not Path("out").exists()

@@ -222,7 +222,8 @@ def test_scorecards_json_is_keyed_by_council_and_matches_the_scorecards(
         assert (data["latest_inspection"] or {}).get("record") == (latest.slug if latest else None)
         assert data["direction"] == card.direction
         assert data["cases_by_harm"] == {
-            "died": card.cases_died.value, "seriously_harmed": card.cases_seriously_harmed.value
+            "died": card.cases_died.value,
+            "seriously_harmed": card.cases_seriously_harmed.value,
         }
         assert [i["record"] for i in data["interventions"]] == [i.slug for i in card.interventions]
         assert data["peers"] == list(card.peers)

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import TEMPLATES, MakeSite
+
 from site_builder.cli import main
 from site_builder.yamlsafe import parse_yaml
 
@@ -18,13 +18,17 @@ CASE = "---\ntitle: Child C\nname_status: pseudonym\nauthority: northtown\nharm:
 
 
 def build(output: str) -> int:
-    return main(["build", "--content", "content", "--templates", str(TEMPLATES), "--output", output])
+    return main(
+        ["build", "--content", "content", "--templates", str(TEMPLATES), "--output", output]
+    )
 
 
 def test_bom_and_crlf_read_the_same_as_plain_lf(make_site: MakeSite) -> None:
     content = make_site({"cases/child-c.md": CASE})
     assert build("plain") == 0
-    (content / "cases/child-c.md").write_bytes(b"\xef\xbb\xbf" + CASE.replace("\n", "\r\n").encode())
+    (content / "cases/child-c.md").write_bytes(
+        b"\xef\xbb\xbf" + CASE.replace("\n", "\r\n").encode()
+    )
     assert build("bom") == 0
     page = "cases/child-c/index.html"
     assert Path("plain", page).read_bytes() == Path("bom", page).read_bytes()
@@ -33,14 +37,35 @@ def test_bom_and_crlf_read_the_same_as_plain_lf(make_site: MakeSite) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("---\ntitle: a\x00b\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+0000 not allowed; remove it"),
-        ("---\ntitle: Child\u202eC\n---\n", "content/cases/child-c.md:2: control or invisible formatting character U+202E not allowed; remove it"),
-        ("---\ntitle: x\n\tharm: died\n---\n", "content/cases/child-c.md:3: tabs cannot indent YAML; use spaces"),
-        ("no front matter\n", "content/cases/child-c.md:1: missing front matter: a .md record starts with a '---' line"),
+        (
+            "---\ntitle: a\x00b\n---\n",
+            "content/cases/child-c.md:2: control or invisible formatting character U+0000 not allowed; remove it",
+        ),
+        (
+            "---\ntitle: Child\u202eC\n---\n",
+            "content/cases/child-c.md:2: control or invisible formatting character U+202E not allowed; remove it",
+        ),
+        (
+            "---\ntitle: x\n\tharm: died\n---\n",
+            "content/cases/child-c.md:3: tabs cannot indent YAML; use spaces",
+        ),
+        (
+            "no front matter\n",
+            "content/cases/child-c.md:1: missing front matter: a .md record starts with a '---' line",
+        ),
         ("---\n---\n", "content/cases/child-c.md:2: expected a mapping of fields, found nothing"),
-        ("---\ntitle: " + "[" * 50 + "\n---\n", "content/cases/child-c.md:2: YAML nested too deeply (limit 20)"),
-        ("---\n<<: {title: x}\n---\n", "content/cases/child-c.md:2: YAML merge keys (<<) are not allowed; write the fields out"),
-        ("---\nvalue: .nan\n---\n", "content/cases/child-c.md:2: '.nan' is not a finite number; quote it if it is text"),
+        (
+            "---\ntitle: " + "[" * 50 + "\n---\n",
+            "content/cases/child-c.md:2: YAML nested too deeply (limit 20)",
+        ),
+        (
+            "---\n<<: {title: x}\n---\n",
+            "content/cases/child-c.md:2: YAML merge keys (<<) are not allowed; write the fields out",
+        ),
+        (
+            "---\nvalue: .nan\n---\n",
+            "content/cases/child-c.md:2: '.nan' is not a finite number; quote it if it is text",
+        ),
     ],
 )
 def test_unreadable_files_are_reported_with_their_line(
@@ -59,8 +84,10 @@ def test_editor_junk_is_skipped_but_other_stray_files_are_errors(
     make_site({**junk, "cases/.hidden.md": "---\ntitle: x\n---\n", "cases/notes.txt": "x"})
     assert main(["check", "--content", "content"]) == 1
     assert capsys.readouterr().err.splitlines()[:-1] == [
-        "content/cases/.hidden.md:1: file name '.hidden' is not a valid slug: use lowercase letters, "
-        "digits and hyphens, starting with a letter or digit (at most 100 characters)",
+        (
+            "content/cases/.hidden.md:1: file name '.hidden' is not a valid slug: use lowercase letters, "
+            "digits and hyphens, starting with a letter or digit (at most 100 characters)"
+        ),
         "content/cases/notes.txt:1: 'notes.txt' is not a record: expected <slug>.md or .yaml",
     ]
 
@@ -83,7 +110,7 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read_whole(
         result = subprocess.run(
             [sys.executable, "-m", "site_builder", command, "--content", "content",
              *(build_options if command == "build" else [])],
-            capture_output=True, text=True, preexec_fn=limit_memory, timeout=120,
+            capture_output=True, text=True, preexec_fn=limit_memory, timeout=120, check=False,
         )  # fmt: skip
         assert result.returncode == 1, result.stderr
         assert result.stderr.splitlines() == [
@@ -104,16 +131,30 @@ HASH_IN_TITLE = CASE.replace("title: Child C", "title: Sandwell review #2 of 200
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (HASH_IN_TITLE, "content/cases/child-c.md:2: ' #' starts a comment, so the value stops at "
-         "'Sandwell review': if the '#' belongs to the value, quote it whole (\"Sandwell review "
-         "#2 of 2008\"); else put the comment on a line of its own"),
-        (CASE.replace("harm: died", "harm: died\nage: # 17 months"), "content/cases/child-c.md:6: "
-         "' #' starts a comment, so the value is left blank: if the '#' belongs to the value, "
-         "quote it whole (\"# 17 months\"); else put the comment on a line of its own"),
-        (CASE.replace("sources: [report-a]", "sources:\n  - report-a # the review"),
-         "content/cases/child-c.md:7: ' #' starts a comment, so the value stops at 'report-a': "
-         "if the '#' belongs to the value, quote it whole (\"report-a # the review\"); else put "
-         "the comment on a line of its own"),
+        (
+            HASH_IN_TITLE,
+            (
+                "content/cases/child-c.md:2: ' #' starts a comment, so the value stops at "
+                "'Sandwell review': if the '#' belongs to the value, quote it whole (\"Sandwell review "
+                '#2 of 2008"); else put the comment on a line of its own'
+            ),
+        ),
+        (
+            CASE.replace("harm: died", "harm: died\nage: # 17 months"),
+            (
+                "content/cases/child-c.md:6: "
+                "' #' starts a comment, so the value is left blank: if the '#' belongs to the value, "
+                'quote it whole ("# 17 months"); else put the comment on a line of its own'
+            ),
+        ),
+        (
+            CASE.replace("sources: [report-a]", "sources:\n  - report-a # the review"),
+            (
+                "content/cases/child-c.md:7: ' #' starts a comment, so the value stops at 'report-a': "
+                "if the '#' belongs to the value, quote it whole (\"report-a # the review\"); else put "
+                "the comment on a line of its own"
+            ),
+        ),
     ],
 )
 def test_a_comment_after_an_unquoted_value_is_refused_with_advice_to_quote(
@@ -125,8 +166,12 @@ def test_a_comment_after_an_unquoted_value_is_refused_with_advice_to_quote(
 def test_comments_on_their_own_line_after_quotes_or_after_a_block_key_are_allowed(
     make_site: MakeSite,
 ) -> None:
-    text = CASE.replace("title: Child C", "# the review's own name\ntitle: \"Sandwell review #2 of 2008\"  # quoted")
-    text = text.replace("sources: [report-a]", "sources: # block value\n  # own line\n  - 'report-a' # quoted")
+    text = CASE.replace(
+        "title: Child C", '# the review\'s own name\ntitle: "Sandwell review #2 of 2008"  # quoted'
+    )
+    text = text.replace(
+        "sources: [report-a]", "sources: # block value\n  # own line\n  - 'report-a' # quoted"
+    )
     make_site({"cases/child-c.md": text})
     assert build("out") == 0
     assert "<h1>Sandwell review #2 of 2008</h1>" in Path("out/cases/child-c/index.html").read_text()

@@ -453,7 +453,9 @@ def test_a_file_name_holding_a_control_character_is_refused_not_read_as_a_second
     shown = name.encode("unicode_escape").decode()
     code = next(f"U+{ord(c):04X}" for c in name if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F)
     assert run.stderr.splitlines() == [
-        f"content/cases/{shown}:1: file name contains the control character {code}; rename the file "
-        "to its slug (lowercase letters, digits and hyphens) and .md or .yaml",
+        (
+            f"content/cases/{shown}:1: file name contains the control character {code}; rename the file "
+            "to its slug (lowercase letters, digits and hyphens) and .md or .yaml"
+        ),
         "1 error; nothing was written",
     ]

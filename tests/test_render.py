@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import MINIMAL, TEMPLATES
@@ -114,9 +115,7 @@ def is_withdrawn(p: Page) -> bool:
 
 # --- the council page ------------------------------------------------------------------------
 
-SCORECARD = (
-    "Scorecard of Northtown Metropolitan Borough Council: each figure links to the records it counts"
-)
+SCORECARD = "Scorecard of Northtown Metropolitan Borough Council: each figure links to the records it counts"
 
 
 @pytest.mark.parametrize(
@@ -410,7 +409,7 @@ def test_body_headings_start_right_below_the_page_headings(
 class _Nesting(HTMLParser):
     """The end tags of a page that close something other than the innermost open element."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
             "track", "wbr"}  # fmt: skip
 
     def __init__(self, html: str) -> None:

@@ -167,7 +167,7 @@ def test_new_refuses_a_slug_holding_a_control_character(
 ) -> None:
     assert new("case", slug) == 2
     error = capsys.readouterr().err
-    assert error.startswith(f"site-builder: {ascii(slug)} is not a valid slug: it holds the control")
+    assert error.startswith(f"site-builder: {slug!a} is not a valid slug: it holds the control")
     assert "(for example 'child-t')" in error
     assert error.count("\n") == 1
     assert not any("child-t" in path.name for path in (content / "cases").iterdir())

@@ -20,7 +20,9 @@ def scorecards(content: Path) -> dict[str, Scorecard]:
     return score_authorities(site)
 
 
-def inspection(slug: str, date: str, grade: str, kind: str = "inspection", extra: str = "") -> dict[str, str]:
+def inspection(
+    slug: str, date: str, grade: str, kind: str = "inspection", extra: str = ""
+) -> dict[str, str]:
     return {
         f"inspections/{slug}.yaml": f"title: {slug}\nauthority: westshire\njudged_by: Ofsted\n"
         f"kind: {kind}\ndate: '{date}'\ngrade: {grade}\nsources: [report-a]\n{extra}"
@@ -53,11 +55,15 @@ def test_fixture_scorecard_has_the_known_answers(make_site: MakeSite) -> None:
 def test_direction_compares_the_latest_graded_inspection_with_the_one_before(
     make_site: MakeSite, earlier: str, later: str, direction: str
 ) -> None:
-    content = make_site({**inspection("w1", "2015-01-01", earlier), **inspection("w2", "2019", later)})
+    content = make_site(
+        {**inspection("w1", "2015-01-01", earlier), **inspection("w2", "2019", later)}
+    )
     assert scorecards(content)["westshire"].direction == direction
 
 
-def test_not_graded_inspections_and_other_kinds_do_not_set_the_latest_grade(make_site: MakeSite) -> None:
+def test_not_graded_inspections_and_other_kinds_do_not_set_the_latest_grade(
+    make_site: MakeSite,
+) -> None:
     content = make_site({
         **inspection("w1", "2015", "good"),
         **inspection("w2", "2020", "not_graded"),
@@ -139,7 +145,9 @@ def test_reviews_approved_with_no_number_count_as_at_least_one_and_none_inadequa
     assert card.scr_evaluations.grade(Grade.GOOD).is_exact is False  # some may have been good
 
 
-def test_a_grade_given_for_some_judgements_only_leaves_the_rest_as_a_range(make_site: MakeSite) -> None:
+def test_a_grade_given_for_some_judgements_only_leaves_the_rest_as_a_range(
+    make_site: MakeSite,
+) -> None:
     fields = "count: 4\ngrades: {inadequate: 3}\ngrade_at_least: adequate\n"
     card = scorecards(make_site(evaluation("four", fields)))["westshire"]
     assert card.scr_evaluations.total.value == 4
@@ -220,7 +228,9 @@ sources: [report-a]
     assert card.median_days_reviews == ()
 
 
-def test_a_case_counts_as_known_to_services_only_where_a_source_says_so(make_site: MakeSite) -> None:
+def test_a_case_counts_as_known_to_services_only_where_a_source_says_so(
+    make_site: MakeSite,
+) -> None:
     def case(slug: str, involved: str) -> dict[str, str]:
         return {
             f"cases/{slug}.md": f"---\ntitle: {slug}\nname_status: pseudonym\nauthority: westshire\n"

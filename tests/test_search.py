@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,15 +175,18 @@ def test_index_files_are_json_listed_in_its_meta_file(served: tuple[str, Path]) 
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     terms = {p.name for p in folder.glob("terms-*.json")}
     assert terms == {f"terms-{key}.json" for key in meta["terms"]}
-    documents = [d for p in sorted(folder.glob("documents-*.json")) for d in json.loads(p.read_text())]
+    documents = [
+        d for p in sorted(folder.glob("documents-*.json")) for d in json.loads(p.read_text())
+    ]
     assert len(documents) == meta["documents"] == 16  # every listed record, none withdrawn
     assert ["cases/child-marigold/", "Child Marigold", "Case"] == documents[7][:3]
     marigold = json.loads((folder / "terms-ma.json").read_text("utf-8"))["marigold"]
     assert marigold[0] == 7  # the case's number, then the word's weight there
 
 
-def test_index_of_the_same_site_is_byte_for_byte_the_same(served: tuple[str, Path],
-                                                           tmp_path: Path) -> None:
+def test_index_of_the_same_site_is_byte_for_byte_the_same(
+    served: tuple[str, Path], tmp_path: Path
+) -> None:
     assert build(MINIMAL, tmp_path / "again").status == 0
     assert dict(every_file(tmp_path / "again" / "search-index")) == dict(
         every_file(served[1] / "search-index")
@@ -192,7 +195,9 @@ def test_index_of_the_same_site_is_byte_for_byte_the_same(served: tuple[str, Pat
 
 def test_words_fold_case_and_accents_and_drop_stop_words() -> None:
     assert words("The Café of NORTHTOWN, 2019-20") == ["cafe", "northtown", "2019", "20"]
-    assert term_key("northtown") == "no" and term_key("x") == "x" and term_key(words("Ça")[0]) == "ca"
+    assert (
+        term_key("northtown") == "no" and term_key("x") == "x" and term_key(words("Ça")[0]) == "ca"
+    )
     assert term_key(words("Łódź")[0]) == "_o"  # ł has no accent to drop
 
 

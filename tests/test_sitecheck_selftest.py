@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import sitecheck  # noqa: E402
-from sitecheck import (  # noqa: E402
+import sitecheck
+from sitecheck import (
     ToolMissingError,
     check_links,
     run_axe,
@@ -23,8 +23,10 @@ from sitecheck import (  # noqa: E402
 )
 
 STYLE = "body{font-family:sans-serif;color:#111;background:#fff}a{color:#0645ad}\n"
-CSP = ("<meta http-equiv=\"Content-Security-Policy\" "
-       "content=\"default-src 'self'; script-src 'self'; style-src 'self'\">")
+CSP = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'self'; script-src 'self'; style-src 'self'\">"
+)
 
 
 def page(title: str, main: str, *, head: str = "", prefix: str = "", csp: bool = True) -> str:
@@ -70,7 +72,8 @@ def line_of(root: Path, rel: str, needle: str) -> int:
 # A 1x1 transparent PNG.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 @pytest.fixture
@@ -78,13 +81,27 @@ def clean_site(tmp_path: Path) -> Path:
     root = tmp_path / "clean"
     write(root, "style.css", STYLE)
     write(root, "pic.png", PNG)
-    write(root, "index.html", page("Home", """<p>Welcome. <a href="#intro">Skip to intro</a>.</p>
+    write(
+        root,
+        "index.html",
+        page(
+            "Home",
+            """<p>Welcome. <a href="#intro">Skip to intro</a>.</p>
 <h2 id="intro">Intro</h2>
 <p><img src="pic.png" srcset="pic.png 1x, pic.png?v=2,x 2x" alt="A dot"></p>
-<table><caption>Numbers</caption><tr><th scope="col">A</th></tr><tr><td>1</td></tr></table>"""))
+<table><caption>Numbers</caption><tr><th scope="col">A</th></tr><tr><td>1</td></tr></table>""",
+        ),
+    )
     write(root, "about.html", page("About", '<h2 id="team">Team</h2><p>We are a team.</p>'))
-    write(root, "cases/index.html", page("Cases", '<p><a href="../about.html">About</a> '
-                                                  '<a href="./">This list</a></p>', prefix="../"))
+    write(
+        root,
+        "cases/index.html",
+        page(
+            "Cases",
+            '<p><a href="../about.html">About</a> <a href="./">This list</a></p>',
+            prefix="../",
+        ),
+    )
     return root
 
 
@@ -97,7 +114,12 @@ def bad_site(tmp_path: Path) -> Path:
     write(root, "index.html", page("Home", '<p><a href="bad.html">Bad</a></p>'))
     write(root, "about.html", page("About", '<h2 id="team">Team</h2>'))
     write(root, "cases/index.html", page("Cases", "<p>Cases.</p>", prefix="../"))
-    write(root, "bad.html", page("Bad page", """<p>Stray end tag here.</span></p>
+    write(
+        root,
+        "bad.html",
+        page(
+            "Bad page",
+            """<p>Stray end tag here.</span></p>
 <p><img src="pic.png"></p>
 <p><a href="missing.html">Broken link</a></p>
 <p><a href="index.html#nope">Missing fragment</a></p>
@@ -107,7 +129,9 @@ def bad_site(tmp_path: Path) -> Path:
 <p><a href="empty/">Folder without index</a></p>
 <p><a href="../../outside.html">Above the root</a></p>
 <p><img src="data:image/png;base64,iVBORw0KGgo=" alt="inline"></p>
-<p><a href="https://example.org/elsewhere">External, not checked</a></p>"""))
+<p><a href="https://example.org/elsewhere">External, not checked</a></p>""",
+        ),
+    )
     return root
 
 
@@ -147,7 +171,7 @@ def test_vnu_clean_site(clean_site: Path):
 def test_vnu_finds_errors(bad_site: Path):
     errors = validate_html(bad_site)
     assert all(re.match(r"^bad\.html:\d+:\d+: ", e) for e in errors), errors
-    assert any('Stray end tag “span”' in e for e in errors), errors
+    assert any("Stray end tag “span”" in e for e in errors), errors
     assert any("“img” element must have an “alt” attribute" in e for e in errors), errors
     stray = next(e for e in errors if "Stray end tag" in e)
     assert stray.startswith(f"bad.html:{line_of(bad_site, 'bad.html', '</span>')}:"), stray
@@ -170,14 +194,14 @@ def test_links_find_problems(bad_site: Path):
     def at(needle: str) -> str:
         return f"bad.html:{line_of(bad_site, 'bad.html', needle)}:"
 
-    assert has(at('missing.html'), "missing.html", "does not exist"), text
-    assert has(at('index.html#nope'), 'no element with id "nope" in index.html'), text
-    assert has(at('#also-nope'), 'no element with id "also-nope" in bad.html'), text
-    assert has(at('alert(1)'), "javascript: URL is not allowed"), text
-    assert has(at('alert(2)'), "javascript: URL is not allowed"), text
+    assert has(at("missing.html"), "missing.html", "does not exist"), text
+    assert has(at("index.html#nope"), 'no element with id "nope" in index.html'), text
+    assert has(at("#also-nope"), 'no element with id "also-nope" in bad.html'), text
+    assert has(at("alert(1)"), "javascript: URL is not allowed"), text
+    assert has(at("alert(2)"), "javascript: URL is not allowed"), text
     assert has(at('href="empty/"'), "folder empty/ has no index.html"), text
-    assert has(at('outside.html'), "climbs above the site root"), text
-    assert has(at('data:image'), "data: URL is not allowed"), text
+    assert has(at("outside.html"), "climbs above the site root"), text
+    assert has(at("data:image"), "data: URL is not allowed"), text
     assert has("style.css:2:", "missing-bg.png"), text
     assert not has("example.org"), text
     assert len(problems) == 9, text
@@ -189,7 +213,12 @@ def test_links_base_url(tmp_path: Path):
     write(root, "about.html", page("About", '<h2 id="team">Team</h2>'))
     write(root, "cases/index.html", page("Cases", "<p>Cases.</p>", prefix="../"))
     write(root, "style.css", STYLE)
-    write(root, "404.html", page("Not found", """<p>
+    write(
+        root,
+        "404.html",
+        page(
+            "Not found",
+            """<p>
 <a href="https://example.org/watch/">Home</a>
 <a href="https://example.org/watch">Home, no slash</a>
 <a href="https://example.org/watch/about.html#team">Team</a>
@@ -199,8 +228,10 @@ def test_links_base_url(tmp_path: Path):
 <a href="https://example.org/watch/about.html#gone">Gone fragment</a>
 <a href="/elsewhere.html">Outside the base path</a>
 <a href="https://example.org/other/">Same host, other site</a></p>""",
-                                 head='<link rel="canonical" href="https://example.org/watch/404.html">',
-                                 prefix="/watch/"))
+            head='<link rel="canonical" href="https://example.org/watch/404.html">',
+            prefix="/watch/",
+        ),
+    )
     problems = check_links(root, base_url="https://example.org/watch/")
     text = "\n".join(problems)
     assert len(problems) == 3, text
@@ -221,16 +252,30 @@ def test_axe_clean_site(clean_site: Path):
 
 
 def test_axe_finds_problems(bad_site: Path):
-    write(bad_site, "script.html", page("Scripts", "<p>Scripts run here.</p>", head=(
-        '<script src="boom.js"></script>\n'
-        '<link rel="stylesheet" href="https://cdn.example.com/x.css">\n'
-        '<link rel="stylesheet" href="missing.css">\n'), csp=False))
+    write(
+        bad_site,
+        "script.html",
+        page(
+            "Scripts",
+            "<p>Scripts run here.</p>",
+            head=(
+                '<script src="boom.js"></script>\n'
+                '<link rel="stylesheet" href="https://cdn.example.com/x.css">\n'
+                '<link rel="stylesheet" href="missing.css">\n'
+            ),
+            csp=False,
+        ),
+    )
     write(bad_site, "boom.js", 'console.error("oops from script");\nthrow new Error("boom");\n')
     # No landmarks: axe "region" is a moderate finding; it must still count.
-    write(bad_site, "moderate.html", """<!DOCTYPE html>
+    write(
+        bad_site,
+        "moderate.html",
+        """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Moderate</title></head>
 <body><h1>Moderate</h1><p>Text outside any landmark.</p></body></html>
-""")
+""",
+    )
     problems = run_axe(bad_site, ["bad.html", "script.html", "moderate.html", "index.html"])
     text = "\n".join(problems)
 

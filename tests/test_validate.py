@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
 from conftest import TEMPLATES, MakeSite
+
 from site_builder.cli import main
 
 CASE = """---
@@ -34,8 +36,8 @@ def assert_errors(capsys: pytest.CaptureFixture[str], *expected: str) -> None:
 BAD_INPUTS = {
     "malformed_yaml": (
         {"cases/child-c.md": CASE.replace("harm: died", "harm: [died")},
-        ["content/cases/child-c.md:6: invalid YAML: while parsing a flow sequence; "
-         "did not find expected ',' or ']'"],
+        [("content/cases/child-c.md:6: invalid YAML: while parsing a flow sequence; "
+         "did not find expected ',' or ']'")],
     ),
     "list_instead_of_mapping": (
         {"cases/child-c.md": "---\n- title\n- harm\n---\n"},
@@ -43,8 +45,8 @@ BAD_INPUTS = {
     ),
     "impossible_date": (
         {"cases/child-c.md": CASE.replace("harm: died", "harm: died\ndate: 2024-02-30")},
-        ["content/cases/child-c.md:6: field 'date': '2024-02-30' is not a real date; "
-         "write YYYY-MM-DD, YYYY-MM or YYYY, with '?' after the last part that is inferred (2008?)"],
+        [("content/cases/child-c.md:6: field 'date': '2024-02-30' is not a real date; "
+         "write YYYY-MM-DD, YYYY-MM or YYYY, with '?' after the last part that is inferred (2008?)")],
     ),
     "non_utf8": (
         {"cases/child-c.md": CASE.replace("Body text.", "Caf\xe9").encode("latin-1")},
@@ -65,18 +67,18 @@ BAD_INPUTS = {
     ),
     "identifying_field": (
         {"cases/child-c.md": CASE.replace("harm: died", "harm: died\naddress: 1 High Street")},
-        ["content/cases/child-c.md:6: unknown field 'address': records never hold addresses, "
-         "schools, dates of birth or relatives' names; remove it"],
+        [("content/cases/child-c.md:6: unknown field 'address': records never hold addresses, "
+         "schools, dates of birth or relatives' names; remove it")],
     ),
     "unknown_reference": (
         {"cases/child-c.md": CASE.replace("authority: northtown", "authority: northtwn")},
-        ["content/cases/child-c.md:4: unknown authority 'northtwn' in 'authority' "
-         "(did you mean 'northtown'?)"],
+        [("content/cases/child-c.md:4: unknown authority 'northtwn' in 'authority' "
+         "(did you mean 'northtown'?)")],
     ),
     "public_named_without_basis": (
         {"cases/child-c.md": CASE.replace("name_status: pseudonym", "name_status: public_named")},
-        ["content/cases/child-c.md:3: a real child's name (public_named) needs 'naming_basis': "
-         "the source of the court or official report that made it public"],
+        [("content/cases/child-c.md:3: a real child's name (public_named) needs 'naming_basis': "
+         "the source of the court or official report that made it public")],
     ),
     "missing_required_field": (
         {"cases/child-c.md": CASE.replace("harm: died\n", "")},
@@ -89,24 +91,24 @@ BAD_INPUTS = {
     "bad_enum_with_hint": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\nkind: inspection\n"
                                "date: '2020'\ngrade: inadaquate\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:6: field 'grade': 'inadaquate' is not allowed; expected one of "
+        [("content/inspections/x.yaml:6: field 'grade': 'inadaquate' is not allowed; expected one of "
          "outstanding, good, adequate, requires_improvement, inadequate, not_graded "
-         "(did you mean 'inadequate'?)"],
+         "(did you mean 'inadequate'?)")],
     ),
     "yaml_boolean_in_enum_field": (
         {"cases/child-c.md": CASE.replace("harm: died", "harm: no")},
-        ["content/cases/child-c.md:5: field 'harm': 'no' is not allowed; expected one of died, "
-         "seriously_harmed"],
+        [("content/cases/child-c.md:5: field 'harm': 'no' is not allowed; expected one of died, "
+         "seriously_harmed")],
     ),
     "alias_bomb": (
         {"cases/child-c.md": "---\na: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n---\n"},
-        ["content/cases/child-c.md:2: YAML anchors and aliases (& and *) are not allowed; "
-         "write the value out"],
+        [("content/cases/child-c.md:2: YAML anchors and aliases (& and *) are not allowed; "
+         "write the value out")],
     ),
     "python_tag": (
         {"cases/child-c.md": CASE.replace("harm: died", "harm: !!python/object/apply:os.system [id]")},
-        ["content/cases/child-c.md:5: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
-         "is not allowed; write plain data"],
+        [("content/cases/child-c.md:5: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+         "is not allowed; write plain data")],
     ),
     "unclosed_front_matter": (
         {"cases/child-c.md": "---\ntitle: X\n"},
@@ -116,8 +118,8 @@ BAD_INPUTS = {
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: scr_evaluation\ndate: '2020'\ncount: 3\n"
                                "grades: {inadequate: 1}\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:7: field 'grades' adds up to 1 but 'count' is 3; where a "
-         "source gives the others' grade only as a range, say so with 'grade_at_least'"],
+        [("content/inspections/x.yaml:7: field 'grades' adds up to 1 but 'count' is 3; where a "
+         "source gives the others' grade only as a range, say so with 'grade_at_least'")],
     ),
     "grades_adding_up_to_more_than_count": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
@@ -128,61 +130,61 @@ BAD_INPUTS = {
     "count_without_grades": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: scr_evaluation\ndate: '2020'\ncount: 2\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:6: 'count' needs the grades of those judgements: give "
-         "'grades', or 'grade_at_least' where a source gives them only as a range"],
+        [("content/inspections/x.yaml:6: 'count' needs the grades of those judgements: give "
+         "'grades', or 'grade_at_least' where a source gives them only as a range")],
     ),
     "grade_and_a_range_at_once": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: scr_evaluation\ndate: '2020'\ngrade: good\n"
                                "grade_at_least: adequate\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:6: give either 'grade' (one judgement) or 'grade_at_least' "
-         "(several, or a grade known only as a range), not both"],
+        [("content/inspections/x.yaml:6: give either 'grade' (one judgement) or 'grade_at_least' "
+         "(several, or a grade known only as a range), not both")],
     ),
     "range_left_with_nothing_to_apply_to": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: scr_evaluation\ndate: '2020'\ncount: 1\n"
                                "grades: {good: 1}\ngrade_at_least: adequate\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:8: 'grade_at_least' applies to no judgement: 'grades' "
-         "already gives all of them"],
+        [("content/inspections/x.yaml:8: 'grade_at_least' applies to no judgement: 'grades' "
+         "already gives all of them")],
     ),
     "reruns_on_a_record_that_is_no_direction": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: inspection\ndate: '2020'\ngrade: good\nreruns_ordered: 2\n"
                                "sources: [report-a]\n"},
-        ["content/inspections/x.yaml:7: 'reruns_ordered' belongs to a ministerial direction that "
-         "ordered reviews re-run; set kind: ministerial_direction or remove the field"],
+        [("content/inspections/x.yaml:7: 'reruns_ordered' belongs to a ministerial direction that "
+         "ordered reviews re-run; set kind: ministerial_direction or remove the field")],
     ),
     "report_published_before_the_inspection": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: inspection\ndate: '2014-03'\npublished: '2014-01-20'\n"
                                "grade: good\nsources: [report-a]\n"},
-        ["content/inspections/x.yaml:6: 'published' (2014-01-20) is before 'date' (2014-03): "
+        [("content/inspections/x.yaml:6: 'published' (2014-01-20) is before 'date' (2014-03): "
          "'date' is when the inspection or judgement took place, 'published' when its report "
-         "came out"],
+         "came out")],
     ),
     "direction_naming_more_cases_than_it_re_ran": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Minister\n"
                                "kind: ministerial_direction\ndate: '2020'\ngrade: not_graded\n"
                                "reruns_ordered: 1\ncases: [child-a, child-b]\n"
                                "sources: [report-a]\n"},
-        ["content/inspections/x.yaml:7: 'reruns_ordered' is 1 but 'cases' lists 2 cases whose "
-         "reviews it ordered re-run"],
+        [("content/inspections/x.yaml:7: 'reruns_ordered' is 1 but 'cases' lists 2 cases whose "
+         "reviews it ordered re-run")],
     ),
     "date_resting_on_an_inferred_date_not_marked": (
         {"sources/guess.yaml": "title: Undated report\nkind: news\npublished: '2008?'\n",
          "inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: scr_evaluation\ndate: '2008'\ngrade: good\n"
                                "sources: [guess]\n"},
-        ["content/inspections/x.yaml:5: 'date' (2008) rests only on sources whose dates are "
-         "inferred (guess); mark what is inferred with '?', e.g. '2008?'"],
+        [("content/inspections/x.yaml:5: 'date' (2008) rests only on sources whose dates are "
+         "inferred (guess); mark what is inferred with '?', e.g. '2008?'")],
     ),
     "unknown_source_linked_from_a_markdown_field": (
         {"inspections/x.yaml": "title: X\nauthority: northtown\njudged_by: Ofsted\n"
                                "kind: inspection\ndate: '2020'\ngrade: good\n"
                                "findings: Found wanting ([BBC](/sources/no-such-source/)).\n"
                                "sources: [report-a]\n"},
-        ["content/inspections/x.yaml:7: link '/sources/no-such-source/' points to no page of "
-         "the site"],
+        [("content/inspections/x.yaml:7: link '/sources/no-such-source/' points to no page of "
+         "the site")],
     ),
     "site_without_contact": (
         {"site.yaml": "title: T\nbase_url: https://t.example/\ndescription: D.\n"},
@@ -191,23 +193,23 @@ BAD_INPUTS = {
     "contact_that_is_no_address": (
         {"site.yaml": "title: T\nbase_url: https://t.example/\ndescription: D.\n"
                       "contact: call us\n"},
-        ["content/site.yaml:4: field 'contact': 'call us' is neither an email address nor an "
-         "https:// address"],
+        [("content/site.yaml:4: field 'contact': 'call us' is neither an email address nor an "
+         "https:// address")],
     ),
     "bad_file_name": (
         {"cases/Child C.md": CASE},
-        ["content/cases/Child C.md:1: file name 'Child C' is not a valid slug: use lowercase "
-         "letters, digits and hyphens, starting with a letter or digit (at most 100 characters)"],
+        [("content/cases/Child C.md:1: file name 'Child C' is not a valid slug: use lowercase "
+         "letters, digits and hyphens, starting with a letter or digit (at most 100 characters)")],
     ),
     "stray_folder": (
         {"case/child-c.md": CASE},
-        ["content/case:1: 'case' is not a collection folder or site.yaml (did you mean 'cases'?); "
-         "expected one of authorities, bodies, cases, inspections, sources, pages"],
+        [("content/case:1: 'case' is not a collection folder or site.yaml (did you mean 'cases'?); "
+         "expected one of authorities, bodies, cases, inspections, sources, pages")],
     ),
     "unsafe_link_in_body": (
         {"cases/child-c.md": CASE.replace("Body text.", "See [this](javascript:alert(1)).")},
-        ["content/cases/child-c.md:8: link 'javascript:alert(1)' is not allowed: use https://, "
-         "http://, mailto: or a site address such as /cases/slug/"],
+        [("content/cases/child-c.md:8: link 'javascript:alert(1)' is not allowed: use https://, "
+         "http://, mailto: or a site address such as /cases/slug/")],
     ),
     "dangling_site_link": (
         {"cases/child-c.md": CASE.replace("Body text.", "\n\nSee [it](/cases/child-z/).")},
@@ -215,19 +217,19 @@ BAD_INPUTS = {
     ),
     "percent_encoded_hash_in_link": (
         {"cases/child-c.md": CASE.replace("Body text.", "See [the findings](%23findings).")},
-        ["content/cases/child-c.md:8: link '%23findings' points to no page of the site; for a "
-         "place on a page write '#', not '%23'"],
+        [("content/cases/child-c.md:8: link '%23findings' points to no page of the site; for a "
+         "place on a page write '#', not '%23'")],
     ),
     "percent_encoded_scheme_in_link": (
         {"cases/child-c.md": CASE.replace("Body text.", "See [this](%6Aavascript:alert(1)).")},
-        ["content/cases/child-c.md:8: link '%6Aavascript:alert(1)' is not allowed: use https://, "
-         "http://, mailto: or a site address such as /cases/slug/"],
+        [("content/cases/child-c.md:8: link '%6Aavascript:alert(1)' is not allowed: use https://, "
+         "http://, mailto: or a site address such as /cases/slug/")],
     ),
     "published_refers_to_draft": (
         {"sources/draft-report.yaml": "title: D\nkind: news\npublished: '2020'\nstatus: draft\n",
          "cases/child-c.md": CASE.replace("[report-a]", "[report-a, draft-report]")},
-        ["content/cases/child-c.md:6: 'sources' refers to source 'draft-report', which is a draft: "
-         "publish both together or remove the reference"],
+        [("content/cases/child-c.md:6: 'sources' refers to source 'draft-report', which is a draft: "
+         "publish both together or remove the reference")],
     ),
 }  # fmt: skip
 
@@ -276,14 +278,19 @@ def test_yaml_guesses_in_text_fields_stay_as_written(
 ) -> None:
     make_site({"cases/child-c.md": CASE.replace("title: Child C", "title: NO")
                .replace("harm: died", "harm: died\nproceedings: 1.10\ncontent_note: 012\naliases: [on, 12:30]")})  # fmt: skip
-    assert main(["build", "--content", "content", "--templates", str(TEMPLATES), "--output", "out"]) == 0
-    page = open("out/cases/child-c/index.html", encoding="utf-8").read()
+    assert (
+        main(["build", "--content", "content", "--templates", str(TEMPLATES), "--output", "out"])
+        == 0
+    )
+    page = Path("out/cases/child-c/index.html").read_text(encoding="utf-8")
     assert "<h1>NO</h1>" in page
     for text in ("1.10", "012", "on, 12:30"):
         assert text in page
 
 
-def test_valid_fixture_checks_clean(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+def test_valid_fixture_checks_clean(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_site()
     status, lines = check(capsys)
     assert status == 0
@@ -294,7 +301,9 @@ def test_valid_fixture_checks_clean(make_site: MakeSite, capsys: pytest.CaptureF
 def test_an_embargo_takes_a_full_date_only(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str], written: str
 ) -> None:
-    make_site({"cases/child-c.md": CASE.replace("harm: died", f"harm: died\nembargo_until: {written}")})
+    make_site(
+        {"cases/child-c.md": CASE.replace("harm: died", f"harm: died\nembargo_until: {written}")}
+    )
     shown = written.strip("'")
     assert_errors(
         capsys,
@@ -303,8 +312,12 @@ def test_an_embargo_takes_a_full_date_only(
     )
 
 
-def test_an_embargo_to_the_day_is_accepted(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
-    make_site({"cases/child-c.md": CASE.replace("harm: died", "harm: died\nembargo_until: 2027-06-01")})
+def test_an_embargo_to_the_day_is_accepted(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site(
+        {"cases/child-c.md": CASE.replace("harm: died", "harm: died\nembargo_until: 2027-06-01")}
+    )
     assert check(capsys) == (0, ["17 records, no errors"])
 
 
@@ -344,7 +357,9 @@ def test_a_blank_required_field_is_still_refused(
 REVIEWED = CASE.replace("authority: northtown", "authority: southtown").replace(
     "harm: died", "harm: died\nreviews:\n  - kind: scr\n    status: published\n    body: {body}"
 )
-SOUTHTOWN_BOARD = "name: Southtown LSCB\nkind: lscb\nauthorities: [southtown]\nsources: [report-a]\n"
+SOUTHTOWN_BOARD = (
+    "name: Southtown LSCB\nkind: lscb\nauthorities: [southtown]\nsources: [report-a]\n"
+)
 
 
 def test_a_review_by_a_board_that_does_not_serve_the_cases_council_is_refused(

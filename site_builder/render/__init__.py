@@ -75,8 +75,12 @@ def _known_paths(site: Site) -> frozenset[str]:
     paths = {urls.record_path(r) for r in site.records}
     paths |= {urls.collection_path(c) for c in p.COLLECTION_TITLES}
     paths |= set(urls.PAGE_PATHS.values())
-    paths |= {f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")}
-    paths |= {urls.authority_feed_path(s) for s, a in site.authorities.items() if not a.is_withdrawn}
+    paths |= {
+        f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")
+    }
+    paths |= {
+        urls.authority_feed_path(s) for s, a in site.authorities.items() if not a.is_withdrawn
+    }
     return frozenset(paths)
 
 

@@ -36,10 +36,6 @@ class Bar:
     width: int
 
     @property
-    def css_class(self) -> str:
-        return "bar-" + self.key.replace("_", "-")
-
-    @property
     def text_y(self) -> int:
         return self.y + BAR_HEIGHT - 3
 
@@ -113,7 +109,9 @@ def grade_chart(name: str, card: Scorecard) -> GradeChart:
             found = counts[key].get((row_key, grade, label), Tally(0))
             width = round(space * found.at_least / largest) if largest else 0
             bar_y = y + (ROW_HEIGHT - BAR_HEIGHT) // 2
-            bars.append(Bar(row_key, grade, label, found.at_least, value_words(found), bar_y, width))
+            bars.append(
+                Bar(row_key, grade, label, found.at_least, value_words(found), bar_y, width)
+            )
             y += ROW_HEIGHT
         total = value_words(tallies[key].total)
         groups.append(BarGroup(key, heading, short_heading, heading_y, tuple(bars), total))

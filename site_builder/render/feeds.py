@@ -44,11 +44,6 @@ def render_feeds(site: Site, changes: list[Change]) -> dict[str, bytes]:
     return files
 
 
-def concerns(record: m.Record, authority: str) -> bool:
-    """Whether a change to `record` belongs in the feed of the council `authority`."""
-    return authority in concerned_authorities(record)
-
-
 def concerned_authorities(record: m.Record) -> tuple[str, ...]:
     """The councils in whose feeds a change to `record` belongs."""
     if isinstance(record, m.Authority):

@@ -132,6 +132,5 @@ def _iso(date: m.PartialDate | None) -> str | None:
     return date.iso if date and not date.is_inferred else None
 
 
-
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in mapping.items() if value not in (None, "", [])}

@@ -80,7 +80,6 @@ class RecordPage(PageContext):
         return self.prose.get(key, "")
 
 
-
 @dataclass(frozen=True)
 class KindGroup:
     kind: str
@@ -167,7 +166,9 @@ class AuthorityViews(NamedTuple):
     figures: tuple[f.Figure, ...] = ()
 
 
-def _authority_views(record: m.Record, site: Site, scorecards: dict[str, Scorecard]) -> AuthorityViews:
+def _authority_views(
+    record: m.Record, site: Site, scorecards: dict[str, Scorecard]
+) -> AuthorityViews:
     if not isinstance(record, m.Authority):
         return AuthorityViews()
     return AuthorityViews(

@@ -36,8 +36,35 @@ NAME_WEIGHT = 3  # the council a case or judgement belongs to
 TEXT_WEIGHT = 1
 # Words too common to tell records apart; a query of only these finds nothing.
 STOP_WORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the this to was "
-    "were which with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+    ]
 )
 KIND_LABELS = {
     "authorities": "Council",

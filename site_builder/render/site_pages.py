@@ -26,7 +26,9 @@ class Change:
     kind: str  # "added", "corrected" or "reviewed"
     record: m.Record
     text: str
-    key: str = ""  # where a correction's text is kept as HTML: 'cases/x/index.html#corrections.0.text'
+    key: str = (
+        ""  # where a correction's text is kept as HTML: 'cases/x/index.html#corrections.0.text'
+    )
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,7 @@ def _kind_of(schema: dict[str, Any], node: dict[str, Any]) -> str:
         return "list of " + (_kind_of(schema, item) if item.get("type") != "object" else "entries")
     if isinstance(kind, list):
         return " or ".join(kind)
-    return {"string": "text", "object": "mapping", "integer": "whole number"}.get(kind, kind)
+    return {"string": "text", "object": "mapping", "integer": "whole number"}.get(kind, str(kind))
 
 
 def _show(example: Any) -> str:
