@@ -11,47 +11,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
 import pstats
 import resource
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from site_builder import link, pipeline, render, reuse, score
-from site_builder.config import SiteConfig, build_date
-from site_builder.pool import default_jobs
-from site_builder.render import data, feeds, search
-from site_builder.render import site_pages as sp
-
-STAGES: list[tuple[Any, str]] = [
-    (pipeline, "_read"),
-    (pipeline, "read_history"),
-    (link, "link_records"),
-    (render, "render_bodies"),
-    (score, "score_authorities"),
-    (data, "render_open_data"),
-    (sp, "record_changes"),
-    (reuse, "render_pages"),
-    (feeds, "render_feeds"),
-    (search, "render_search_index"),
-    (pipeline, "write_changed"),
-    (pipeline.BuildCache, "save"),
-]
-
-
-def timed(times: dict[str, float], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            times[name] = times.get(name, 0.0) + time.perf_counter() - started
-
-    return wrapper
+from site_builder import pipeline
+from site_builder.config import SiteConfig, build_date, default_jobs
 
 
 def main() -> None:
@@ -61,9 +28,6 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
     parser.add_argument("--jobs", type=int, default=default_jobs())
     args = parser.parse_args()
-    times: dict[str, float] = {}
-    for module, name in STAGES:
-        setattr(module, name, timed(times, name, getattr(module, name)))
     if args.edit:
         case = min((args.corpus / "content" / "cases").iterdir())
         case.write_text(case.read_text() + f"\nEdited at {time.time()}.\n")
@@ -72,12 +36,12 @@ def main() -> None:
     profile = cProfile.Profile() if args.profile else None
     started = time.perf_counter()
     if profile:
-        profile.runcall(pipeline.build_site, config)
+        report = profile.runcall(pipeline.build_site, config)
     else:
-        pipeline.build_site(config)
+        report = pipeline.build_site(config)
     total = time.perf_counter() - started
-    for name, seconds in times.items():
-        print(f"{name:24} {seconds:7.2f} s")
+    for stage, seconds in report.stage_seconds:  # the build times its own stages
+        print(f"{stage:24} {seconds:7.2f} s")
     print(f"{'whole build':24} {total:7.2f} s")
     own, children = (resource.getrusage(who).ru_maxrss / 1024 for who in
                      (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))  # fmt: skip

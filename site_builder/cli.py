@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.config import SiteConfig, build_date
+from site_builder.config import Progress, SiteConfig, build_date, default_jobs
 from site_builder.errors import BuildFailed, UsageError
 from site_builder.pipeline import build_site, check_site
-from site_builder.pool import Progress, default_jobs
 from site_builder.scaffold import KINDS, scaffold_record
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import UsageError
+
+Progress = Callable[[str, int, int], None]  # a long stage's progress: (what, done, total)
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,11 @@ class SiteConfig:
     include_drafts: bool = False
     jobs: int = 1
     today: dt.date = dt.date(1970, 1, 1)
+
+
+def default_jobs() -> int:
+    """One worker process per core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def build_date() -> dt.date:

@@ -25,7 +25,7 @@ SCHEMES = {"http", "https", "mailto"}
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
-@dataclass
+@dataclass(frozen=True)
 class BodyProblem:
     """A problem in a Markdown body, at a line of its file."""
 
@@ -34,11 +34,21 @@ class BodyProblem:
     target: str = ""  # for a link to no page: the output path it names
 
 
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """A Markdown text as sanitised HTML, its problems, and the site pages it links to."""
+
+    html: str
+    problems: tuple[BodyProblem, ...] = ()
+    site_links: tuple[str, ...] = ()  # output paths, sorted
+
+
 @dataclass
 class _Context:
     page_path: str
     known_paths: frozenset[str]
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # needle, message, target
+    links: set[str] = field(default_factory=set)
 
 
 class _LinkChecker(Treeprocessor):
@@ -89,6 +99,7 @@ class _LinkChecker(Treeprocessor):
                 message += "; for a place on a page write '#', not '%23'"
             self.context.problems.append((href, message, target))
             return "#"
+        self.context.links.add(target)
         return urls.relative_url(self.context.page_path, target, parts.fragment)
 
 
@@ -105,12 +116,12 @@ class _Checks(Extension):
 
 def render_markdown(
     body: str, page_path: str, known_paths: frozenset[str], body_line: int
-) -> tuple[str, list[BodyProblem]]:
-    """Return sanitised HTML for a body and the problems found, located by line; a body
-    beyond the bounds Python-Markdown renders in reasonable time is refused unrendered."""
+) -> RenderedMarkdown:
+    """Sanitised HTML for a body and the problems found, located by line; a body beyond
+    the bounds Python-Markdown renders in reasonable time is refused unrendered."""
     too_large = check_markdown_bounds(body, body_line)
     if too_large:
-        return "", [BodyProblem(line, message) for line, message in too_large]
+        return RenderedMarkdown("", tuple(BodyProblem(line, text) for line, text in too_large))
     context = _Context(page_path, known_paths)
     html = _converter(context).convert(body)
     clean = nh3.clean(
@@ -121,11 +132,11 @@ def render_markdown(
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    problems = [
+    problems = tuple(
         BodyProblem(_line_of(body, needle, body_line), text, target)
         for needle, text, target in context.problems
-    ]
-    return clean, problems
+    )
+    return RenderedMarkdown(clean, problems, tuple(sorted(context.links)))
 
 
 _local = threading.local()

@@ -1,16 +1,26 @@
-"""build_site(): the stages in order, nothing else."""
+"""build_site(): the stages in order, nothing else.
+
+    read (load and validate each file) -> link -> render texts -> score -> render -> write
+
+Each stage exposes a pure function for one item (`record_files.read_and_validate`,
+`render.texts.render_text`, `render.render_page`); the build cache (`incremental`) maps it
+over the items, reusing what it holds and spreading the rest over worker processes. This is
+the only module that knows there is a cache."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from site_builder.cache import BuildCache, default_folder, folder_digests, inputs_digest
-from site_builder.config import SiteConfig
+from site_builder.config import Progress, SiteConfig
 from site_builder.errors import BuildFailed, ContentError
 from site_builder.history import History, read_history
+from site_builder.incremental import BuildCache, default_folder, folder_digests, inputs_digest
 from site_builder.load import Listing, list_content
 from site_builder.models import Record, SiteSettings
 from site_builder.output_folder import (
@@ -19,72 +29,50 @@ from site_builder.output_folder import (
     refuse_output_inside_inputs,
     tidy_beside,
 )
-from site_builder.pool import Progress
 from site_builder.write import write_changed
 
 # The stages after loading are imported where they run: a build with nothing to do never
 # needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
 if TYPE_CHECKING:
     from site_builder.link import Site
+    from site_builder.score import Scorecard
+
+Valid = Record | SiteSettings
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What a build made, and how long each stage took (seconds, in stage order)."""
+
     records: int
     files: int
+    stage_seconds: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass
+class StageClock:
+    """Runs the stages one by one, timing each."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, stage: str, function: Callable[..., Result], *args: Any) -> Result:
+        started = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 @dataclass(frozen=True)
-class _Read:
+class Checked:
+    """The content read, linked and with its texts rendered, and the errors of all three."""
+
     listing: Listing
-    records: list[Record | SiteSettings]
+    records: list[Valid]
+    site: Site
+    texts: dict[str, str]
     errors: list[ContentError]
-
-
-def check_site(
-    config: SiteConfig, cache: BuildCache | None = None, progress: Progress | None = None
-) -> tuple[Site, dict[str, str]]:
-    """Load, validate, link and render the bodies; raise BuildFailed with every error of
-    every stage at once, so that one run shows an editor everything to fix."""
-    read = _read(config, list_content(config.content_dir), cache, progress)
-    return _link_and_render_bodies(config, read, cache, progress)
-
-
-def _read(
-    config: SiteConfig, listing: Listing, cache: BuildCache | None, progress: Progress | None
-) -> _Read:
-    from site_builder.reuse import load_records
-
-    records, errors = load_records(listing, config.content_dir,
-                                   cache.records if cache else None, config.jobs, progress)  # fmt: skip
-    return _Read(listing, records, [*listing.entry_errors, *errors, *listing.set_errors])
-
-
-def _link_and_render_bodies(
-    config: SiteConfig, read: _Read, cache: BuildCache | None, progress: Progress | None
-) -> tuple[Site, dict[str, str]]:
-    from site_builder.link import link_records
-    from site_builder.render import render_bodies
-
-    site, link_errors = link_records(
-        read.records, read.listing.known_slugs, config.today, config.include_drafts
-    )
-    bodies, body_errors = render_bodies(
-        site, cache.bodies if cache else None, config.jobs, progress, _unreadable(read)
-    )
-    errors = [*read.errors, *link_errors, *body_errors]
-    if errors:
-        raise BuildFailed(errors)
-    return site, bodies
-
-
-def _unreadable(read: _Read) -> dict[str, frozenset[str]]:
-    """The slugs of record files listed but not loaded: each has an error of its own."""
-    loaded = {(r.collection, r.slug) for r in read.records if isinstance(r, Record)}
-    return {
-        collection: frozenset(slug for slug in slugs if (collection, slug) not in loaded)
-        for collection, slugs in read.listing.known_slugs.items()
-    }
 
 
 def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
@@ -94,26 +82,132 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
     nothing at all when no input changed and the output is as it was left."""
     refuse_unsafe_output(config)  # before any work or cache
     cache = BuildCache.open(default_folder(config.content_dir), config.output_dir)
-    listing = list_content(config.content_dir)
+    clock = StageClock()
+    listing = clock.run("list", list_content, config.content_dir)
     history = read_history(config.content_dir)
     unchanged = cache.records.digests_if_unchanged(listing.paths)
     if unchanged is not None and cache.is_output_current(
         _inputs(config, listing, unchanged, history)
     ):
         tidy_beside(config.output_dir)  # what killed builds left goes, even with nothing to do
-        return BuildReport(records=cache.state["records"], files=cache.state["files"])
-    from site_builder.render import render_site
+        return BuildReport(cache.state["records"], cache.state["files"], _times(clock))
+    checked = _check(config, listing, cache, progress, clock)
+    scorecards = clock.run("score", _score, checked.site)
+    files = clock.run("render", _render, config, checked, scorecards, history, cache, progress)
+    manifest = clock.run("write", write_changed, files, config.output_dir, cache.reuse())
+    records = sum(1 for _ in checked.site.records)
+    clock.run("save cache", cache.save,
+              _inputs(config, listing, cache.records.digests, history), manifest, records)  # fmt: skip
+    return BuildReport(records, len(files), _times(clock))
+
+
+def check_site(
+    config: SiteConfig, cache: BuildCache | None = None, progress: Progress | None = None
+) -> tuple[Site, dict[str, str]]:
+    """Read, link and render the texts; raise BuildFailed with every error of every stage
+    at once, so that one run shows an editor everything to fix."""
+    checked = _check(config, list_content(config.content_dir), cache, progress, StageClock())
+    return checked.site, checked.texts
+
+
+def _check(
+    config: SiteConfig,
+    listing: Listing,
+    cache: BuildCache | None,
+    progress: Progress | None,
+    clock: StageClock,
+) -> Checked:
+    records, read_errors = clock.run("read", _read, config, listing, cache, progress)
+    site, link_errors = clock.run("link", _link, config, listing, records)
+    texts, text_errors = clock.run("render texts", _render_texts, config, listing, records,
+                                   site, cache, progress)  # fmt: skip
+    errors = [*listing.entry_errors, *read_errors, *listing.set_errors, *link_errors,
+              *text_errors]  # fmt: skip
+    if errors:
+        raise BuildFailed(errors)
+    return Checked(listing, records, site, texts, errors)
+
+
+def _read(
+    config: SiteConfig, listing: Listing, cache: BuildCache | None, progress: Progress | None
+) -> tuple[list[Valid], list[ContentError]]:
+    """Load and validate every listed file: the valid records in order, and every problem."""
+    from site_builder.incremental.records import RecordCache
+    from site_builder.record_files import read_and_validate
+
+    store = cache.records if cache else RecordCache.empty()
+    read = partial(read_and_validate, config.content_dir)
+    results = store.map(read, listing.paths, config.jobs, progress)
+    records = [result.record for result in results if result.record is not None]
+    return records, [error for result in results for error in result.errors]
+
+
+def _link(
+    config: SiteConfig, listing: Listing, records: list[Valid]
+) -> tuple[Site, list[ContentError]]:
+    from site_builder.link import link_records
+
+    return link_records(records, listing.known_slugs, config.today, config.include_drafts)
+
+
+def _render_texts(
+    config: SiteConfig,
+    listing: Listing,
+    records: list[Valid],
+    site: Site,
+    cache: BuildCache | None,
+    progress: Progress | None,
+) -> tuple[dict[str, str], list[ContentError]]:
+    """Every record's Markdown as sanitised HTML, by key, and the problems found."""
+    from site_builder.incremental.texts import TextCache
+    from site_builder.render import texts as t
+
+    texts = t.record_texts(list(site.records))
+    known = t.known_paths(site)
+    store = cache.texts if cache else TextCache.empty()
+    rendered = store.map(partial(t.render_text, known), texts, known, config.jobs, progress)
+    return t.collect_texts(texts, rendered, _unreadable(listing, records))
+
+
+def _unreadable(listing: Listing, records: list[Valid]) -> dict[str, frozenset[str]]:
+    """The slugs of record files listed but not loaded: each has an error of its own."""
+    loaded = {(r.collection, r.slug) for r in records if isinstance(r, Record)}
+    return {
+        collection: frozenset(slug for slug in slugs if (collection, slug) not in loaded)
+        for collection, slugs in listing.known_slugs.items()
+    }
+
+
+def _score(site: Site) -> dict[str, Scorecard]:
     from site_builder.score import score_authorities
 
-    read = _read(config, listing, cache, progress)
-    site, bodies = _link_and_render_bodies(config, read, cache, progress)
-    cache.remember_records(read.records)
-    scorecards = score_authorities(site)
-    files = render_site(site, scorecards, bodies, config, history, cache.pages, progress)
-    manifest = write_changed(files, config.output_dir, cache.reuse())
-    records = sum(1 for _ in site.records)
-    cache.save(_inputs(config, listing, cache.records.digests, history), manifest, records)
-    return BuildReport(records=records, files=len(files))
+    return score_authorities(site)
+
+
+def _render(
+    config: SiteConfig,
+    checked: Checked,
+    scorecards: dict[str, Scorecard],
+    history: History,
+    cache: BuildCache,
+    progress: Progress | None,
+) -> dict[str, bytes]:
+    """Every output file; a page made from the same things as last time is the last build's."""
+    from site_builder.render import render_site
+    from site_builder.render.templating import make_environment
+
+    cache.remember_records(checked.records)
+    env = make_environment(config.templates_dir, cache.compiled_templates, config.include_drafts)
+    settings = checked.site.settings
+
+    def map_pages(render: Any, pages: Any, prepare: Any) -> list[bytes]:
+        return cache.pages.map(render, pages, settings, env, config.jobs, progress, prepare)
+
+    return render_site(checked.site, scorecards, checked.texts, config, env, history, map_pages)
+
+
+def _times(clock: StageClock) -> tuple[tuple[str, float], ...]:
+    return tuple(clock.seconds.items())
 
 
 def refuse_unsafe_output(config: SiteConfig) -> None:

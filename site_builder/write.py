@@ -10,9 +10,8 @@ import posixpath
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
 
-from site_builder.fingerprint import digest_bytes
+from site_builder.manifest import FileState, Manifest, content_hash, is_as_recorded
 from site_builder.output_folder import (
     MARKER,
     is_ours,
@@ -25,13 +24,9 @@ from site_builder.output_folder import (
 )
 from site_builder.urls import resolve_inside
 
-__all__ = ["MARKER", "FileState", "Manifest", "Reuse", "write_changed", "write_site"]
+__all__ = ["MARKER", "Reuse", "write_changed", "write_site"]
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-FileState = tuple[bytes, int, int, int]  # content hash, inode, size, mtime_ns
-Manifest = dict[str, FileState]  # what an output folder holds, by output path
 
 
 @dataclass(frozen=True)
@@ -98,7 +93,7 @@ def _put(
     content: bytes, target: str, output_dir: Path, output_path: str, previous: Manifest
 ) -> FileState:
     """Link the output's copy of a file into staging if it holds these bytes, else write it."""
-    digest = digest_bytes(content)
+    digest = content_hash(content)
     state = previous.get(output_path)
     if not (state and state[0] == digest and _link_same(output_dir, output_path, target, state)):
         with open(target, "xb") as stream:  # a new file: never write into a linked one
@@ -136,7 +131,7 @@ def _keep_as_spare(staging: Path, spare_dir: Path | None) -> None:
 def _update(files: dict[str, bytes], staging: Path, output_dir: Path, reuse: Reuse) -> Manifest:
     """Bring a spare folder up to date: keep each file still as recorded and still wanted,
     remove every other entry, then add what is missing. Nothing found is trusted unseen."""
-    digests = {path: digest_bytes(content) for path, content in files.items()}
+    digests = {path: content_hash(content) for path, content in files.items()}
     kept: Manifest = {}
     folders = set()
     emptied = set()
@@ -149,7 +144,7 @@ def _update(files: dict[str, bytes], staging: Path, output_dir: Path, reuse: Reu
             output_path = prefix + name
             state = reuse.spare.get(output_path)
             if output_path == MARKER or (state and state[0] == digests.get(output_path)
-                                         and _is_as_recorded(path, state)):  # fmt: skip
+                                         and is_as_recorded(path, state)):  # fmt: skip
                 kept[output_path] = state or (b"", 0, 0, 0)
                 continue
             os.unlink(path)
@@ -169,11 +164,6 @@ def _update(files: dict[str, bytes], staging: Path, output_dir: Path, reuse: Reu
         manifest[output_path] = _put(content, target, output_dir, output_path, reuse.output)
     _remove_empty(emptied, staging)
     return manifest
-
-
-def _is_as_recorded(path: str, state: FileState) -> bool:
-    stat = os.lstat(path)
-    return S_ISREG(stat.st_mode) and (stat.st_ino, stat.st_size, stat.st_mtime_ns) == state[1:]
 
 
 def _remove_empty(folders: set[str], root: Path) -> None:

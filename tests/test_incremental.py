@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import MINIMAL, TEMPLATES, make_site, record_text, run_cli, snapshot
 
-from site_builder import cache as build_cache
+from site_builder.incremental import stores as build_cache
 from site_builder.output_folder import MARKER, is_ours
 
 Edit = Callable[[Path, Path], None]  # (content, templates)

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from site_builder import markup, reuse, urls
-from site_builder.cache import BodyCache, PageCache
+from site_builder import markup, urls
+from site_builder import models as m
 from site_builder.config import SiteConfig
-from site_builder.errors import BuildFailed, ContentError
+from site_builder.errors import BuildFailed
 from site_builder.history import History
 from site_builder.link import Site
 from site_builder.load import is_editor_junk
 from site_builder.output_folder import DRAFTS_PREVIEW
-from site_builder.pool import Progress
 from site_builder.render import data, feeds, meta, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render import standing as st
-from site_builder.render.templating import make_environment, template_error
+from site_builder.render.templating import template_error
+from site_builder.render.texts import known_paths
 from site_builder.render.timeline import authority_timeline
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
 
 Output = dict[str, bytes]
+RenderPage = Callable[[Any], bytes]
+# How the pages are rendered: (render one page, the pages, what to do first with the pages
+# to be rendered) -> each page's bytes in order. The pipeline passes one that reuses pages.
+PageMap = Callable[[RenderPage, Sequence[Any], Callable[[list[Any]], None]], list[bytes]]
 
 
 def render_site(
@@ -32,14 +39,12 @@ def render_site(
     scorecards: dict[str, Scorecard],
     bodies: dict[str, str],
     config: SiteConfig,
+    env: jinja2.Environment,
     history: History | None = None,
-    cache: PageCache | None = None,
-    progress: Progress | None = None,
+    map_pages: PageMap | None = None,
 ) -> Output:
-    """Return every file of the site, keyed by output path, in path order.
-
-    With a cache, a page made from the same things as last time is taken from the output
-    of the last build; the others are rendered in `config.jobs` processes."""
+    """Return every file of the site, keyed by output path, in path order; each page is
+    rendered by `render_page`, through `map_pages` when given."""
     data_files = render_data(site, scorecards)
     contexts = [
         *p.record_pages(site, scorecards, bodies, history),
@@ -48,12 +53,13 @@ def render_site(
         *site_page_contexts(site, scorecards, bodies, data_files),
     ]
     contexts = [meta.with_metadata(page, site) for page in contexts]
-    env = make_environment(config.templates_dir, cache.compiled_dir if cache else None,
-                           is_preview=config.include_drafts)  # fmt: skip
     try:
-        output = reuse.render_pages(contexts, site.settings, env, cache, config.jobs, progress)
+        rendered = (map_pages or render_each)(
+            partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
+        )
     except jinja2.TemplateSyntaxError as problem:
         raise BuildFailed([template_error(problem, config.templates_dir)]) from None
+    output = {page.output_path: content for page, content in zip(contexts, rendered, strict=True)}
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))
     output.update(search.render_search_index(
@@ -62,47 +68,32 @@ def render_site(
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
     output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, listed)
-    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url,
-                                                            config.include_drafts)  # fmt: skip
+    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(
+        site.settings.base_url, config.include_drafts
+    )
     if config.include_drafts:
         output[DRAFTS_PREVIEW] = b"A --drafts preview of the site: not to be published.\n"
     output.update(read_static(config.templates_dir / "static"))
     return dict(sorted(output.items()))
 
 
-def _known_paths(site: Site) -> frozenset[str]:
-    """Every address a Markdown body may link to."""
-    paths = {urls.record_path(r) for r in site.records}
-    paths |= {urls.collection_path(c) for c in p.COLLECTION_TITLES}
-    paths |= set(urls.PAGE_PATHS.values())
-    paths |= {
-        f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")
-    }
-    paths |= {
-        urls.authority_feed_path(s) for s, a in site.authorities.items() if not a.is_withdrawn
-    }
-    return frozenset(paths)
+def render_page(env: jinja2.Environment, settings: m.SiteSettings, page: Any) -> bytes:
+    """One page: its context through its template."""
+    return env.get_template(page.template).render(page=page, site=settings).encode("utf-8")
 
 
-def render_bodies(
-    site: Site,
-    cache: BodyCache | None = None,
-    jobs: int = 1,
-    progress: Progress | None = None,
-    unreadable: dict[str, frozenset[str]] | None = None,
-) -> tuple[dict[str, str], list[ContentError]]:
-    """Sanitised HTML of every record's Markdown body, keyed by page path, and its problems.
+def compile_templates(env: jinja2.Environment, pages: list[Any]) -> None:
+    """Compile the templates of these pages now: once here, not once in every worker."""
+    for name in sorted({page.template for page in pages}):
+        env.get_template(name)
 
-    `unreadable` holds the slugs of record files that failed to load or validate: their
-    own errors say why, so links to their pages are not reported in every linking file."""
-    paths = frozenset(
-        path
-        for collection, slugs in (unreadable or {}).items()
-        for slug in slugs
-        for path in (urls.collection_path(collection, slug),
-                     *([urls.authority_feed_path(slug)] if collection == "authorities" else []))
-    )  # fmt: skip
-    return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress, paths)
+
+def render_each(
+    render: RenderPage, pages: Sequence[Any], prepare: Callable[[list[Any]], None]
+) -> list[bytes]:
+    """Render every page here, in order."""
+    prepare(list(pages))
+    return [render(page) for page in pages]
 
 
 def site_page_contexts(
@@ -119,7 +110,9 @@ def site_page_contexts(
         if slug not in pages:
             return ""
         record = pages[slug]
-        html = markup.render_markdown(record.body, at_path, _known_paths(site), record.body_line)[0]
+        html = markup.render_markdown(
+            record.body, at_path, known_paths(site), record.body_line
+        ).html
         return p.with_top_heading(html, 2)
 
     def page_prose(slug: str) -> dict[str, str]:

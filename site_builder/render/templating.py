@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import re
 import traceback
 import urllib.parse
@@ -14,25 +12,28 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from site_builder import cache, urls
 from site_builder import models as m
+from site_builder import urls
 from site_builder.errors import ContentError, SourceLocation
 
 
 def make_environment(
-    templates_dir: Path, compiled_dir: Path | None = None, is_preview: bool = False
+    templates_dir: Path,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+    is_preview: bool = False,
 ) -> jinja2.Environment:
-    """Return the environment every page is rendered with; with `compiled_dir`, compiled
-    templates are kept there between builds. `is_preview` marks every page of a --drafts
-    build as a preview (a banner, and robots noindex)."""
+    """Return the environment every page is rendered with; a bytecode cache keeps compiled
+    templates between builds. `is_preview` marks every page of a --drafts build as a
+    preview (a banner, and robots noindex)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
-        bytecode_cache=CompiledTemplates(compiled_dir) if compiled_dir else None,
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment serves one build, in which templates stay put
     )
     env.globals["url_for"] = url_for
     env.globals["is_preview"] = is_preview
@@ -71,32 +72,6 @@ def template_error(problem: jinja2.TemplateSyntaxError, templates_dir: Path) -> 
     path = templates_dir / problem.name if problem.name else Path(problem.filename or templates_dir)
     message = f"template syntax error: {problem.message}; fix the template"
     return ContentError(SourceLocation(path, problem.lineno or 1), message)
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja's compiled templates, kept between builds: compiling them took half of a small
-    site's rebuild. Jinja checks each against its template's source; a checksum of our own
-    makes a damaged file a miss (compiled again), never code that runs."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            raw = (self.folder / bucket.key).read_bytes()
-        except OSError:
-            return
-        payload = raw[32:]
-        if hashlib.sha256(payload).digest() != raw[:32]:
-            return
-        try:
-            bucket.bytecode_from_string(payload)
-        except (ValueError, EOFError, TypeError, pickle.UnpicklingError):  # a Jinja or Python
-            bucket.reset()  # that wrote it in another way
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        cache.replace_file(self.folder / bucket.key, hashlib.sha256(payload).digest() + payload)
 
 
 @jinja2.pass_context

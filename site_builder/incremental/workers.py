@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from site_builder.config import Progress
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 # Below this many items per process, starting processes costs more than it saves.
 MIN_ITEMS_PER_JOB = 200
@@ -18,9 +18,31 @@ CHUNKS_PER_JOB = 8
 _inherited: tuple[Callable[..., Any], Any] | None = None  # what forked workers find at start
 
 
-def default_jobs() -> int:
-    """One worker per core this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def map_missing(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    cached: Sequence[Result | None],
+    jobs: int,
+    progress: Progress | None = None,
+    label: str = "",
+    prepare: Callable[[list[Item]], None] | None = None,
+) -> list[Result]:
+    """`function(item)` for each item without a cached result (in workers where that pays);
+    every item's result, cached or fresh, in item order. `prepare(missing)` runs first, in
+    this process, so that workers inherit what it sets up."""
+    missing = [index for index, result in enumerate(cached) if result is None]
+    if prepare is not None and missing:
+        prepare([items[index] for index in missing])
+    results = list(cached)
+    fresh = map_chunks(_apply, (function, items), missing, jobs, progress, label)
+    for index, result in zip(missing, fresh, strict=True):
+        results[index] = result
+    return results  # type: ignore[return-value]  # every None was replaced above
+
+
+def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], indices: Sequence[int]) -> list[Any]:
+    function, items = shared
+    return [function(items[index]) for index in indices]
 
 
 def map_chunks(

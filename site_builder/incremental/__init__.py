@@ -1,0 +1,114 @@
+"""What the last builds computed, kept under .cache/site-builder/ and used to redo only what
+changed. The only home of caching and worker processes: each store maps one stage's pure
+function for one item over many items, reusing cached results and spreading the rest over
+forked workers. Only the pipeline imports this package.
+
+Stores: validated records (by file path and content hash), rendered Markdown texts (by text
+and page), compiled templates, and the pages of the last build into an output folder (by a
+fingerprint of everything the page shows). Every store carries the digest of the generator's
+code and a checksum: a store from another version, or one that fails to load, is dropped
+whole and its work done again. An entry is used only after it is checked against the
+content on disk now. The folder is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from site_builder import models as m
+from site_builder.incremental import stores
+from site_builder.incremental.fingerprint import Fingerprinter, digest_bytes
+from site_builder.incremental.pages import PageCache
+from site_builder.incremental.records import RecordCache
+from site_builder.incremental.stores import (
+    LazyStore,
+    default_folder,
+    folder_digests,
+    output_store_path,
+    read_store,
+    write_store,
+)
+from site_builder.incremental.templates import CompiledTemplates
+from site_builder.incremental.texts import TextCache
+from site_builder.manifest import Manifest, holds_exactly
+from site_builder.write import Reuse
+
+__all__ = ["BuildCache", "default_folder", "folder_digests", "inputs_digest"]
+
+
+@dataclass
+class BuildCache:
+    """The stores of one build, and what is needed to tell whether anything changed."""
+
+    folder: Path
+    records: RecordCache
+    texts: TextCache
+    pages: PageCache
+    compiled_templates: CompiledTemplates
+    state: dict[str, Any]
+    spare: Manifest
+
+    @classmethod
+    def open(cls, folder: Path, output_dir: Path) -> BuildCache:
+        namespace = stores.code_digest()
+        output_dir = Path(os.path.abspath(output_dir))
+        pages = read_store(output_store_path(folder, output_dir, "pages", ".pickle"), namespace)
+        return cls(
+            folder=folder,
+            records=RecordCache(
+                read_store(folder / "index.pickle", namespace),
+                LazyStore(folder / "records.pickle", namespace),
+            ),
+            texts=TextCache(LazyStore(folder / "bodies.pickle", namespace)),
+            pages=PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {})),
+            compiled_templates=CompiledTemplates(folder / "templates"),
+            state=pages.get("state", {}),
+            spare=pages.get("spare", {}),
+        )
+
+    def reuse(self) -> Reuse:
+        """What the write stage may reuse: the output as recorded, and the spare folder."""
+        spare_dir = output_store_path(self.folder, self.pages.output_dir, "spare", "")
+        return Reuse(self.pages.manifest, spare_dir, self.spare)
+
+    def remember_records(self, records: Iterable[m.Record | m.SiteSettings]) -> None:
+        """Let fingerprints hash each record as its file's content hash."""
+        for record in records:
+            path = getattr(record, "path", None)
+            digest = self.records.digests.get(str(path)) if path is not None else None
+            if digest is not None:
+                self.pages.fingerprinter.know(record, digest_bytes(str(path).encode() + digest))
+
+    def is_output_current(self, inputs: bytes) -> bool:
+        """Whether the last build had exactly these inputs and its output is untouched."""
+        if self.state.get("inputs") != inputs or not self.pages.manifest:
+            return False
+        return holds_exactly(self.pages.output_dir, self.pages.manifest)
+
+    def save(self, inputs: bytes, manifest: Manifest, records: int) -> None:
+        """Write what changed; the pages store last, so that it never names a stale output."""
+        namespace = stores.code_digest()
+        self.records.forget_others()
+        if self.records.is_changed:
+            self.records.records.save()
+            write_store(self.folder / "index.pickle", namespace, self.records.index)
+        self.texts.forget_others()
+        self.texts.store.save()
+        fingerprints = {k: v for k, v in self.pages.new_fingerprints.items() if k in manifest}
+        pages = {
+            "manifest": manifest,
+            "fingerprints": fingerprints,
+            "state": {"inputs": inputs, "records": records, "files": len(manifest)},
+            "spare": self.pages.manifest,  # the old output is the spare now
+        }
+        path = output_store_path(self.folder, self.pages.output_dir, "pages", ".pickle")
+        write_store(path, namespace, pages)
+
+
+def inputs_digest(*parts: Any) -> bytes:
+    """One hash of every input of a build (content hashes, templates, settings, history)."""
+    return digest_bytes(stores.code_digest() + Fingerprinter().digest(parts))

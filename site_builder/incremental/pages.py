@@ -1,0 +1,82 @@
+"""The page stage, reusing the output of pages made from the same things as last time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+
+from site_builder.config import Progress
+from site_builder.incremental import stores
+from site_builder.incremental.fingerprint import (
+    Fingerprinter,
+    Unfingerprintable,
+    digest_bytes,
+    template_closure_digest,
+)
+from site_builder.incremental.workers import map_missing
+from site_builder.manifest import Manifest, read_as_written
+
+
+class Page(Protocol):
+    """What the page cache needs of a page context."""
+
+    @property
+    def output_path(self) -> str: ...
+
+    @property
+    def template(self) -> str: ...
+
+
+@dataclass
+class PageCache:
+    """The pages of the last build into one output folder, and what each was made from."""
+
+    output_dir: Path
+    manifest: Manifest
+    fingerprints: dict[str, bytes]
+    fingerprinter: Fingerprinter = field(default_factory=Fingerprinter)
+    new_fingerprints: dict[str, bytes] = field(default_factory=dict)
+    template_digests: dict[str, bytes] = field(default_factory=dict)
+
+    def map(
+        self,
+        render: Callable[[Any], bytes],
+        pages: Sequence[Page],
+        settings: Any,
+        env: jinja2.Environment,
+        jobs: int,
+        progress: Progress | None = None,
+        prepare: Callable[[list[Any]], None] | None = None,
+    ) -> list[bytes]:
+        """Each page's bytes, in order: the last build's where the page, the site settings
+        and its templates are unchanged, else rendered (in workers where that pays)."""
+        cached = [self._reuse(page, settings, env) for page in pages]
+        return map_missing(render, pages, cached, jobs, progress, "rendering pages", prepare)
+
+    def _reuse(self, page: Page, settings: Any, env: jinja2.Environment) -> bytes | None:
+        fingerprint = self._fingerprint(page, settings, env)
+        if fingerprint is None or self.fingerprints.get(page.output_path) != fingerprint:
+            return None
+        return read_as_written(
+            self.output_dir, page.output_path, self.manifest.get(page.output_path)
+        )
+
+    def _fingerprint(self, page: Page, settings: Any, env: jinja2.Environment) -> bytes | None:
+        """A hash of everything a page shows: its context, the site settings, its templates."""
+        try:
+            digest = self.fingerprinter.digest((page, settings))
+        except Unfingerprintable:
+            return None
+        template = self._template_digest(page.template, env)
+        fingerprint = digest_bytes(stores.code_digest() + template + digest)
+        self.new_fingerprints[page.output_path] = fingerprint
+        return fingerprint
+
+    def _template_digest(self, name: str, env: jinja2.Environment) -> bytes:
+        if name not in self.template_digests:
+            self.template_digests[name] = template_closure_digest(env, name)
+        return self.template_digests[name]

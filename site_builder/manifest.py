@@ -1,0 +1,70 @@
+"""What an output folder holds, as the write stage recorded it: each file's content hash and
+the stat it was left with, so that a later build can tell an untouched file at a glance."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from stat import S_ISREG
+
+from site_builder.output_folder import MARKER
+
+FileState = tuple[bytes, int, int, int]  # content hash, inode, size, mtime_ns
+Manifest = dict[str, FileState]  # what an output folder holds, by output path
+
+
+def content_hash(content: bytes) -> bytes:
+    """The hash a manifest keeps of a file's bytes."""
+    return hashlib.blake2b(content, digest_size=16).digest()
+
+
+def is_as_recorded(path: str, state: FileState) -> bool:
+    """Whether the file at `path` is a regular file still as the manifest recorded it."""
+    stat = os.lstat(path)
+    return S_ISREG(stat.st_mode) and (stat.st_ino, stat.st_size, stat.st_mtime_ns) == state[1:]
+
+
+def read_as_written(output_dir: Path, output_path: str, state: FileState | None) -> bytes | None:
+    """A file of the output as the last build wrote it, or None if it is gone or differs."""
+    if state is None:
+        return None
+    try:
+        with open(output_dir / output_path, "rb") as stream:
+            stat = os.fstat(stream.fileno())
+            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
+                return None
+            content = stream.read()
+    except OSError:
+        return None
+    return content if content_hash(content) == state[0] else None
+
+
+def holds_exactly(output_dir: Path, manifest: Manifest) -> bool:
+    """Whether the output folder holds exactly the manifest's files, as they were written."""
+    found = 0
+    pending = [("", str(output_dir))]
+    while pending:  # os.scandir by hand: os.walk and relpath took most of a warm build
+        prefix, folder = pending.pop()
+        try:
+            scan = os.scandir(folder)
+        except OSError:  # the output folder (or a folder of it) was deleted: rebuild
+            return False
+        with scan:
+            for entry in scan:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                state = manifest.get(prefix + entry.name)
+                if state is None:
+                    if entry.name == MARKER and not prefix:
+                        continue
+                    return False
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    return False
+                if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
+                    return False
+                found += 1
+    return found == len(manifest)
