@@ -28,16 +28,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="check the content and build the site")
-    _add_content_option(build)
-    build.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
-    build.add_argument(
-        "--output",
-        type=Path,
-        metavar="DIR",
-        help="where to build (default: output, or output-drafts with --drafts)",
-    )
-    build.add_argument("--drafts", action="store_true",
-                       help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
+    _add_build_options(build)
     build.add_argument("--jobs", type=_positive_int, default=default_jobs(), metavar="N",
                        help="worker processes for large builds (default: one per core)")  # fmt: skip
 
@@ -49,16 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument("folder", type=Path, metavar="DIR")
 
     serve = commands.add_parser("serve", help="build, serve on this computer, rebuild on change")
-    _add_content_option(serve)
-    serve.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
-    serve.add_argument(
-        "--output",
-        type=Path,
-        metavar="DIR",
-        help="where to build (default: output, or output-drafts with --drafts)",
-    )
-    serve.add_argument("--drafts", action="store_true",
-                       help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
+    _add_build_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to serve on (8000)")
 
@@ -68,6 +50,20 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--authority", metavar="SLUG", help="the council (case, inspection, body)")
     _add_content_option(new)
     return parser
+
+
+def _add_build_options(command: argparse.ArgumentParser) -> None:
+    """The options of a command that builds the site: what from, and into where."""
+    _add_content_option(command)
+    command.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
+    command.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where to build (default: output, or output-drafts with --drafts)",
+    )
+    command.add_argument("--drafts", action="store_true",
+                         help="a preview with drafts and embargoed records, in a folder of its own")  # fmt: skip
 
 
 def _add_content_option(command: argparse.ArgumentParser) -> None:
