@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from site_builder.config import Progress, SiteConfig
 from site_builder.errors import BuildFailed, ContentError
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 Valid = Record | SiteSettings
 Result = TypeVar("Result")
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,16 @@ class StageClock:
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
+    def report(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self.seconds.items())
+
 
 @dataclass(frozen=True)
-class Checked:
-    """The content read, linked and with its texts rendered, and the errors of all three."""
+class Staged(Generic[Value]):
+    """What a checking stage made, and the problems it found: the build stops after the
+    checking stages when any of them found one, and reports them all at once."""
 
-    listing: Listing
-    records: list[Valid]
-    site: Site
-    texts: dict[str, str]
+    value: Value
     errors: list[ContentError]
 
 
@@ -90,47 +92,43 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
         _inputs(config, listing, unchanged, history)
     ):
         tidy_beside(config.output_dir)  # what killed builds left goes, even with nothing to do
-        return BuildReport(cache.state["records"], cache.state["files"], _times(clock))
-    checked = _check(config, listing, cache, progress, clock)
-    scorecards = clock.run("score", _score, checked.site)
-    files = clock.run("render", _render, config, checked, scorecards, history, cache, progress)
+        return BuildReport(cache.state["records"], cache.state["files"], clock.report())
+    records = clock.run("read", _read, config, listing, cache, progress)
+    site = clock.run("link", _link, config, listing, records.value)
+    texts = clock.run("render texts", _render_texts, config, listing, records.value, site.value,
+                      cache, progress)  # fmt: skip
+    _stop_on_errors(listing, records, site, texts)
+    scorecards = clock.run("score", _score, site.value)
+    files = clock.run("render", _render, config, records.value, site.value, texts.value,
+                      scorecards, history, cache, progress)  # fmt: skip
     manifest = clock.run("write", write_changed, files, config.output_dir, cache.reuse())
-    records = sum(1 for _ in checked.site.records)
-    clock.run("save cache", cache.save,
-              _inputs(config, listing, cache.records.digests, history), manifest, records)  # fmt: skip
-    return BuildReport(records, len(files), _times(clock))
+    count = sum(1 for _ in site.value.records)
+    inputs = _inputs(config, listing, cache.records.digests, history)
+    clock.run("save cache", cache.save, inputs, manifest, count)
+    return BuildReport(count, len(files), clock.report())
 
 
-def check_site(
-    config: SiteConfig, cache: BuildCache | None = None, progress: Progress | None = None
-) -> tuple[Site, dict[str, str]]:
-    """Read, link and render the texts; raise BuildFailed with every error of every stage
-    at once, so that one run shows an editor everything to fix."""
-    checked = _check(config, list_content(config.content_dir), cache, progress, StageClock())
-    return checked.site, checked.texts
+def check_site(config: SiteConfig) -> tuple[Site, dict[str, str]]:
+    """Read, link and render the texts, as a build does; raise BuildFailed with every error
+    of every stage at once, so that one run shows an editor everything to fix."""
+    listing = list_content(config.content_dir)
+    records = _read(config, listing, None, None)
+    site = _link(config, listing, records.value)
+    texts = _render_texts(config, listing, records.value, site.value, None, None)
+    _stop_on_errors(listing, records, site, texts)
+    return site.value, texts.value
 
 
-def _check(
-    config: SiteConfig,
-    listing: Listing,
-    cache: BuildCache | None,
-    progress: Progress | None,
-    clock: StageClock,
-) -> Checked:
-    records, read_errors = clock.run("read", _read, config, listing, cache, progress)
-    site, link_errors = clock.run("link", _link, config, listing, records)
-    texts, text_errors = clock.run("render texts", _render_texts, config, listing, records,
-                                   site, cache, progress)  # fmt: skip
-    errors = [*listing.entry_errors, *read_errors, *listing.set_errors, *link_errors,
-              *text_errors]  # fmt: skip
+def _stop_on_errors(listing: Listing, *stages: Staged[Any]) -> None:
+    errors = [*listing.entry_errors, *listing.set_errors]
+    errors += [error for stage in stages for error in stage.errors]
     if errors:
         raise BuildFailed(errors)
-    return Checked(listing, records, site, texts, errors)
 
 
 def _read(
     config: SiteConfig, listing: Listing, cache: BuildCache | None, progress: Progress | None
-) -> tuple[list[Valid], list[ContentError]]:
+) -> Staged[list[Valid]]:
     """Load and validate every listed file: the valid records in order, and every problem."""
     from site_builder.incremental.records import RecordCache
     from site_builder.record_files import read_and_validate
@@ -139,15 +137,14 @@ def _read(
     read = partial(read_and_validate, config.content_dir)
     results = store.map(read, listing.paths, config.jobs, progress)
     records = [result.record for result in results if result.record is not None]
-    return records, [error for result in results for error in result.errors]
+    return Staged(records, [error for result in results for error in result.errors])
 
 
-def _link(
-    config: SiteConfig, listing: Listing, records: list[Valid]
-) -> tuple[Site, list[ContentError]]:
+def _link(config: SiteConfig, listing: Listing, records: list[Valid]) -> Staged[Site]:
     from site_builder.link import link_records
 
-    return link_records(records, listing.known_slugs, config.today, config.include_drafts)
+    site, errors = link_records(records, listing.known_slugs, config.today, config.include_drafts)
+    return Staged(site, errors)
 
 
 def _render_texts(
@@ -157,7 +154,7 @@ def _render_texts(
     site: Site,
     cache: BuildCache | None,
     progress: Progress | None,
-) -> tuple[dict[str, str], list[ContentError]]:
+) -> Staged[dict[str, str]]:
     """Every record's Markdown as sanitised HTML, by key, and the problems found."""
     from site_builder.incremental.texts import TextCache
     from site_builder.render import texts as t
@@ -166,7 +163,7 @@ def _render_texts(
     known = t.known_paths(site)
     store = cache.texts if cache else TextCache.empty()
     rendered = store.map(partial(t.render_text, known), texts, known, config.jobs, progress)
-    return t.collect_texts(texts, rendered, _unreadable(listing, records))
+    return Staged(*t.collect_texts(texts, rendered, _unreadable(listing, records)))
 
 
 def _unreadable(listing: Listing, records: list[Valid]) -> dict[str, frozenset[str]]:
@@ -186,7 +183,9 @@ def _score(site: Site) -> dict[str, Scorecard]:
 
 def _render(
     config: SiteConfig,
-    checked: Checked,
+    records: list[Valid],
+    site: Site,
+    texts: dict[str, str],
     scorecards: dict[str, Scorecard],
     history: History,
     cache: BuildCache,
@@ -196,18 +195,13 @@ def _render(
     from site_builder.render import render_site
     from site_builder.render.templating import make_environment
 
-    cache.remember_records(checked.records)
-    env = make_environment(config.templates_dir, cache.compiled_templates, config.include_drafts)
-    settings = checked.site.settings
+    cache.remember_records(records)
+    env = make_environment(config.templates_dir, cache.compiled_templates(), config.include_drafts)
 
     def map_pages(render: Any, pages: Any, prepare: Any) -> list[bytes]:
-        return cache.pages.map(render, pages, settings, env, config.jobs, progress, prepare)
+        return cache.pages.map(render, pages, site.settings, env, config.jobs, progress, prepare)
 
-    return render_site(checked.site, scorecards, checked.texts, config, env, history, map_pages)
-
-
-def _times(clock: StageClock) -> tuple[tuple[str, float], ...]:
-    return tuple(clock.seconds.items())
+    return render_site(site, scorecards, texts, config, env, history, map_pages)
 
 
 def refuse_unsafe_output(config: SiteConfig) -> None:

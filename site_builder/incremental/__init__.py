@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_builder import models as m
 from site_builder.incremental import stores
@@ -32,10 +32,12 @@ from site_builder.incremental.stores import (
     read_store,
     write_store,
 )
-from site_builder.incremental.templates import CompiledTemplates
 from site_builder.incremental.texts import TextCache
 from site_builder.manifest import Manifest, holds_exactly
 from site_builder.write import Reuse
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["BuildCache", "default_folder", "folder_digests", "inputs_digest"]
 
@@ -48,7 +50,6 @@ class BuildCache:
     records: RecordCache
     texts: TextCache
     pages: PageCache
-    compiled_templates: CompiledTemplates
     state: dict[str, Any]
     spare: Manifest
 
@@ -65,10 +66,15 @@ class BuildCache:
             ),
             texts=TextCache(LazyStore(folder / "bodies.pickle", namespace)),
             pages=PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {})),
-            compiled_templates=CompiledTemplates(folder / "templates"),
             state=pages.get("state", {}),
             spare=pages.get("spare", {}),
         )
+
+    def compiled_templates(self) -> jinja2.BytecodeCache:
+        """Where Jinja keeps compiled templates between builds."""
+        from site_builder.incremental.templates import CompiledTemplates
+
+        return CompiledTemplates(self.folder / "templates")
 
     def reuse(self) -> Reuse:
         """What the write stage may reuse: the output as recorded, and the spare folder."""

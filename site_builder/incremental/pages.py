@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-import jinja2
+from typing import TYPE_CHECKING, Any, Protocol
 
 from site_builder.config import Progress
 from site_builder.incremental import stores
@@ -19,6 +17,9 @@ from site_builder.incremental.fingerprint import (
 )
 from site_builder.incremental.workers import map_missing
 from site_builder.manifest import Manifest, read_as_written
+
+if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build with nothing to do
+    import jinja2
 
 
 class Page(Protocol):

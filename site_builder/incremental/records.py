@@ -10,20 +10,23 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import Progress
 from site_builder.incremental.fingerprint import digest_bytes
 from site_builder.incremental.stores import LazyStore
 from site_builder.incremental.workers import map_missing
 from site_builder.load import MAX_FILE_BYTES, read_capped
-from site_builder.record_files import RecordFile
+
+if TYPE_CHECKING:  # loaded when records are read: a build with nothing to do never needs it
+    from site_builder.record_files import RecordFile
 
 # A file changed less than this long ago may change again within the clock's tick without
 # its stat changing: its content hash is not remembered by its stat (git's "racy clean").
 SETTLED_NS = 2_000_000_000
 
 Signature = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
-ReadFile = Callable[[Path, bytes], RecordFile]  # the stage's work for one file's bytes
+ReadFile = Callable[[Path, bytes], "RecordFile"]  # the stage's work for one file's bytes
 
 
 def signature_of(stat: os.stat_result) -> Signature:
@@ -110,6 +113,8 @@ class RecordCache:
         if cached is None or cached[0] != digest:  # the two stores disagree: read the file
             return None
         self.digests[name] = digest
+        from site_builder.record_files import RecordFile
+
         return _Read(digest, None, RecordFile(cached[1]))
 
     def _remember(self, name: str, read: _Read) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from site_builder.config import Progress
 from site_builder.incremental.fingerprint import digest_bytes
 from site_builder.incremental.stores import LazyStore
 from site_builder.incremental.workers import map_missing
-from site_builder.markup import RenderedMarkdown
-from site_builder.render.texts import MarkdownText
+
+if TYPE_CHECKING:  # loaded when texts are rendered: a build with nothing to do never needs them
+    from site_builder.markup import RenderedMarkdown
+    from site_builder.render.texts import MarkdownText
 
 
 @dataclass
@@ -49,6 +52,8 @@ class TextCache:
         entry = self.store.entries.get(key)
         if entry is None or not all(path in known_paths for path in entry[1]):
             return None  # rendered again, which reports the link to a page now gone
+        from site_builder.markup import RenderedMarkdown
+
         return RenderedMarkdown(entry[0], (), entry[1])
 
     def forget_others(self) -> None:
