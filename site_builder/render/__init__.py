@@ -23,6 +23,7 @@ from site_builder.render.templating import make_environment, template_error
 from site_builder.render.timeline import authority_timeline
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
+from site_builder.vocabulary import COLLECTIONS
 
 Output = dict[str, bytes]
 
@@ -73,7 +74,7 @@ def render_site(
 def _known_paths(site: Site) -> frozenset[str]:
     """Every address a Markdown body may link to."""
     paths = {urls.record_path(r) for r in site.records}
-    paths |= {urls.collection_path(c) for c in p.COLLECTION_TITLES}
+    paths |= {urls.collection_path(c) for c in COLLECTIONS}
     paths |= set(urls.PAGE_PATHS.values())
     paths |= {
         f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")
@@ -143,9 +144,9 @@ def site_page_contexts(
         sp.CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
                            "Every correction made to the record, newest first, and how to "
                            "ask for one.",
-                           tuple(c for c in changes if c.kind == "corrected"),
+                           tuple(c for c in changes if c.is_correction),
                            tuple(r for r in site.records if r.is_withdrawn),
-                           {c.key: bodies[c.key] for c in changes if c.kind == "corrected"},
+                           {c.key: bodies[c.key] for c in changes if c.is_correction},
                            st.report_url(None, site.settings, paths["corrections"])),
         sp.DataPage(paths["data"], "data.html", "Open data",
                     "Download the record as JSON and CSV.", data_file_list(site, data_files),
@@ -173,7 +174,7 @@ def data_file_list(site: Site, data_files: Output) -> tuple[sp.DataFile, ...]:
             else sum(not a.is_withdrawn for a in site.authorities.values())
         )  # fmt: skip
         media = "application/json" if path.endswith(".json") else "text/csv"
-        title = p.COLLECTION_TITLES.get(name, "Scorecards")
+        title = COLLECTIONS[name].title if name in COLLECTIONS else "Scorecards"
         result.append(sp.DataFile(path, title, count, len(content), media))
     return tuple(result)
 

@@ -12,12 +12,12 @@ from typing import Any
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
-from site_builder.render.pages import COLLECTION_TITLES
 from site_builder.render.scorecard_data import SCORECARD_COLUMNS, scorecard_csv_rows, scorecard_rows
 from site_builder.schema import deref, load_schemas
 from site_builder.score import Scorecard
+from site_builder.vocabulary import COLLECTIONS
 
-DATA_COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources")
+DATA_COLLECTIONS = tuple(name for name, c in COLLECTIONS.items() if c.has_open_data)
 _RENAMED = {"start": "from", "end": "to", "is_independent": "independent", "sender": "from"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
@@ -43,7 +43,7 @@ def collection_document(site: Site, collection: str, rows: list[dict[str, Any]])
     dictionary = urls.absolute_url(base, urls.PAGE_PATHS["dictionary"])
     return {
         "collection": collection,
-        "title": COLLECTION_TITLES[collection],
+        "title": COLLECTIONS[collection].title,
         "site": base,
         "licence": site.settings.licence,
         "dictionary": f"{dictionary}#dict-{collection}",

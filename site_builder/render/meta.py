@@ -10,16 +10,17 @@ from site_builder import models as m
 from site_builder.link import Site
 from site_builder.render.pages import PageContext, RecordPage
 from site_builder.render.site_pages import DataPage
+from site_builder.vocabulary import SourceKind
 
 SCHEMA_ORG = "https://schema.org"
 # What kind of schema.org work each kind of source is; anything else is a CreativeWork.
 SOURCE_TYPES = {
-    "news": "NewsArticle",
-    "official_report": "Report",
-    "inspection_report": "Report",
-    "review_report": "Report",
-    "statistics": "Dataset",
-    "dataset": "Dataset",
+    SourceKind.NEWS: "NewsArticle",
+    SourceKind.OFFICIAL_REPORT: "Report",
+    SourceKind.INSPECTION_REPORT: "Report",
+    SourceKind.REVIEW_REPORT: "Report",
+    SourceKind.STATISTICS: "Dataset",
+    SourceKind.DATASET: "Dataset",
 }
 
 

@@ -16,22 +16,7 @@ from site_builder.render import figures as f
 from site_builder.render import standing as st
 from site_builder.render.timeline import TimelineEvent, authority_timeline
 from site_builder.score import Scorecard
-
-KIND_ORDER = ("metropolitan_district", "london_borough", "unitary", "county")
-KIND_LABELS = {
-    "metropolitan_district": "Metropolitan districts",
-    "london_borough": "London boroughs",
-    "unitary": "Unitary authorities",
-    "county": "County councils",
-}
-COLLECTION_TITLES = {
-    "authorities": "Councils",
-    "bodies": "Safeguarding boards and partnerships",
-    "cases": "Cases",
-    "inspections": "Inspections and judgements",
-    "sources": "Sources",
-    "pages": "Pages",
-}
+from site_builder.vocabulary import COLLECTIONS, AuthorityKind
 
 
 @dataclass(frozen=True)
@@ -82,7 +67,7 @@ class RecordPage(PageContext):
 
 @dataclass(frozen=True)
 class KindGroup:
-    kind: str
+    kind: AuthorityKind
     heading: str
     rows: tuple[tuple[m.Authority, Scorecard], ...]
 
@@ -121,7 +106,7 @@ def record_pages(
             continue  # its page is a WithdrawnPage (render/withdrawn.py)
         yield RecordPage(
             output_path=path,
-            template=f"{_SINGULAR[record.collection]}.html",
+            template=COLLECTIONS[record.collection].template,
             title=record.label,
             description=_describe(record, site),
             record=record,
@@ -195,16 +180,6 @@ def with_top_heading(html: str, top: int) -> str:
     return _HEADING_TAG.sub(lambda x: f"<{x.group(1)}h{min(6, int(x.group(2)) + shift)}>", html)
 
 
-_SINGULAR = {
-    "authorities": "authority",
-    "bodies": "body",
-    "cases": "case",
-    "inspections": "inspection",
-    "sources": "source",
-    "pages": "page",
-}
-
-
 def _authority_of(record: m.Record, site: Site) -> m.Authority | None:
     slug = getattr(record, "authority", None)
     return site.authorities.get(slug) if isinstance(slug, str) else None
@@ -265,25 +240,25 @@ def _describe(record: m.Record, site: Site) -> str:
 
 def list_pages(site: Site) -> Iterator[ListPage]:
     """Yield the list page of each collection."""
-    for collection, title in COLLECTION_TITLES.items():
+    for collection in COLLECTIONS.values():
         yield ListPage(
-            output_path=urls.collection_path(collection),
+            output_path=urls.collection_path(collection.plural),
             template="list.html",
-            title=title,
-            description=f"{title} in the {site.settings.title} record.",
-            records=tuple(site.listed(collection)),
+            title=collection.title,
+            description=f"{collection.title} in the {site.settings.title} record.",
+            records=tuple(site.listed(collection.plural)),
         )
 
 
 def kind_groups(site: Site, scorecards: dict[str, Scorecard]) -> tuple[KindGroup, ...]:
     """Councils grouped by kind, each with its scorecard, in name order."""
     groups = []
-    for kind in KIND_ORDER:
+    for kind in AuthorityKind:
         rows = tuple(
             (a, scorecards[a.slug])
             for a in sorted(site.authorities.values(), key=lambda a: a.name)
             if a.kind == kind and not a.is_withdrawn
         )
         if rows:
-            groups.append(KindGroup(kind, KIND_LABELS[kind], rows))
+            groups.append(KindGroup(kind, kind.heading, rows))
     return tuple(groups)

@@ -14,6 +14,7 @@ from site_builder.render.pages import KindGroup, PageContext
 from site_builder.render.standing import Coverage
 from site_builder.render.timeline import TimelineEvent
 from site_builder.schema import deref, load_schemas
+from site_builder.vocabulary import COLLECTIONS, ChangeKind
 
 LATEST_CHANGES = 10
 
@@ -23,12 +24,16 @@ class Change:
     """A dated change to the record, for the home page, the corrections log and feeds."""
 
     date: m.PartialDate
-    kind: str  # "added", "corrected" or "reviewed"
+    kind: ChangeKind
     record: m.Record
     text: str
     key: str = (
         ""  # where a correction's text is kept as HTML: 'cases/x/index.html#corrections.0.text'
     )
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kind is ChangeKind.CORRECTED
 
 
 @dataclass(frozen=True)
@@ -157,14 +162,13 @@ def record_changes(site: Site) -> list[Change]:
             continue
         added = _added_date(record)
         if added:
-            changes.append(Change(added, "added", record, record.label))
+            changes.append(Change(added, ChangeKind.ADDED, record, record.label))
         for n, correction in enumerate(record.corrections):
             key = urls.text_key(record, f"corrections.{n}.text")
-            changes.append(Change(correction.date, "corrected", record, correction.text, key))
+            changes.append(
+                Change(correction.date, ChangeKind.CORRECTED, record, correction.text, key)
+            )
     return sorted(changes, key=_newest_first)
-
-
-_COLLECTION_WEIGHT = {"inspections": 0, "cases": 1, "authorities": 2, "bodies": 3, "pages": 4}
 
 
 def _newest_first(change: Change) -> tuple[int, int, int, int, int, str]:
@@ -175,8 +179,8 @@ def _newest_first(change: Change) -> tuple[int, int, int, int, int, str]:
     return (
         -change.date.latest().toordinal(),
         -change.date.earliest().toordinal(),
-        0 if change.kind == "corrected" else 1,
-        _COLLECTION_WEIGHT.get(change.record.collection, 5),
+        0 if change.is_correction else 1,
+        COLLECTIONS[change.record.collection].change_order,
         -own_ordinal,
         change.record.slug,
     )
