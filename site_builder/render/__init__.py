@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder import markup, reuse, urls
+from site_builder import reuse, urls
 from site_builder.cache import BodyCache, PageCache
 from site_builder.config import SiteConfig
 from site_builder.errors import BuildFailed, ContentError
@@ -15,12 +15,10 @@ from site_builder.link import Site
 from site_builder.load import is_editor_junk
 from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.pool import Progress
-from site_builder.render import data, feeds, meta, search
+from site_builder.render import data, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
-from site_builder.render import standing as st
 from site_builder.render.templating import make_environment, template_error
-from site_builder.render.timeline import authority_timeline
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS
@@ -46,9 +44,8 @@ def render_site(
         *p.record_pages(site, scorecards, bodies, history),
         *withdrawn_pages(site, bodies),
         *p.list_pages(site),
-        *site_page_contexts(site, scorecards, bodies, data_files),
+        *sp.site_page_contexts(site, scorecards, bodies, data_files, _known_paths(site)),
     ]
-    contexts = [meta.with_metadata(page, site) for page in contexts]
     env = make_environment(config.templates_dir, cache.compiled_dir if cache else None,
                            is_preview=config.include_drafts)  # fmt: skip
     try:
@@ -106,77 +103,9 @@ def render_bodies(
     return reuse.render_bodies(list(site.records), _known_paths(site), cache, jobs, progress, paths)
 
 
-def site_page_contexts(
-    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str], data_files: Output
-) -> list[p.PageContext]:
-    """The contexts of the pages that belong to the whole site."""
-    groups = p.kind_groups(site, scorecards)
-    changes = sp.record_changes(site)
-    pages = site.collections["pages"]
-    title = site.settings.title
-
-    def page_body(slug: str, at_path: str) -> str:
-        """A page record's body shown on another page: its site links made relative to it."""
-        if slug not in pages:
-            return ""
-        record = pages[slug]
-        html = markup.render_markdown(record.body, at_path, _known_paths(site), record.body_line)[0]
-        return p.with_top_heading(html, 2)
-
-    def page_prose(slug: str) -> dict[str, str]:
-        """A page record's Markdown fields (its corrections) as HTML, keyed by field."""
-        return p.prose_html(pages[slug], bodies) if slug in pages else {}
-
-    paths = urls.PAGE_PATHS
-    return [
-        sp.HomePage(paths["home"], "home.html", title, site.settings.description, groups,
-                    tuple(changes[: sp.LATEST_CHANGES]), page_body("about", paths["home"])),
-        sp.TimelinePage(paths["timeline"], "timeline.html", "Timeline",
-                        "Every dated judgement, death and review in the record, oldest first.",
-                        tuple(authority_timeline(site))),
-        sp.ComparePage(paths["compare"], "compare.html", "Compare councils",
-                       "Councils of the same kind side by side.", groups),
-        sp.TextPage(paths["methodology"], "methodology.html", "Methodology",
-                    "How every scorecard figure is computed, and what it cannot tell you.",
-                    page_body("methodology", paths["methodology"]), pages.get("methodology"),
-                    st.coverage(site), page_prose("methodology"),
-                    st.report_url(pages.get("methodology"), site.settings, paths["methodology"])),
-        sp.CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
-                           "Every correction made to the record, newest first, and how to "
-                           "ask for one.",
-                           tuple(c for c in changes if c.is_correction),
-                           tuple(r for r in site.records if r.is_withdrawn),
-                           {c.key: bodies[c.key] for c in changes if c.is_correction},
-                           st.report_url(None, site.settings, paths["corrections"])),
-        sp.DataPage(paths["data"], "data.html", "Open data",
-                    "Download the record as JSON and CSV.", data_file_list(site, data_files),
-                    site.settings.licence),
-        sp.DictionaryPage(paths["dictionary"], "dictionary.html", "Data dictionary",
-                          "Every field of every record, from the schemas.", sp.dictionary_docs()),
-        sp.TextPage(paths["search"], "search.html", "Search", f"Search {title}.", "", None),
-        sp.TextPage(paths["not_found"], "404.html", "Page not found",
-                    "There is no page at this address.", "", None),
-    ]  # fmt: skip
-
-
 def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:
     """JSON and CSV of each collection and of the scorecards."""
     return data.render_open_data(site, scorecards)
-
-
-def data_file_list(site: Site, data_files: Output) -> tuple[sp.DataFile, ...]:
-    """What the /data/ page lists: each file with its record count and size."""
-    result = []
-    for path, content in sorted(data_files.items()):
-        name = path.split("/")[-1].rsplit(".", 1)[0]
-        count = (
-            len(site.listed(name)) if name in data.DATA_COLLECTIONS
-            else sum(not a.is_withdrawn for a in site.authorities.values())
-        )  # fmt: skip
-        media = "application/json" if path.endswith(".json") else "text/csv"
-        title = COLLECTIONS[name].title if name in COLLECTIONS else "Scorecards"
-        result.append(sp.DataFile(path, title, count, len(content), media))
-    return tuple(result)
 
 
 def read_static(folder: Path) -> Output:

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -174,3 +175,41 @@ def csv_columns(collection: str) -> list[str]:
         elif "x-ref" in deref(schema, node.get("items", {})):
             columns.append(f"{name}_urls")
     return [*columns, "body_markdown"]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    output_path: str
+    title: str
+    records: int
+    size: int
+    media_type: str
+
+    @property
+    def name(self) -> str:
+        """The file's own name: authorities.csv."""
+        return self.output_path.rsplit("/", 1)[-1]
+
+    @property
+    def collection(self) -> str:
+        """What the file holds: a collection's name, or scorecards."""
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def format(self) -> str:
+        return "JSON" if self.media_type == "application/json" else "CSV"
+
+
+def data_file_list(site: Site, data_files: dict[str, bytes]) -> tuple[DataFile, ...]:
+    """What the /data/ page lists: each file with its record count and size."""
+    result = []
+    for path, content in sorted(data_files.items()):
+        name = path.split("/")[-1].rsplit(".", 1)[0]
+        count = (
+            len(site.listed(name)) if name in DATA_COLLECTIONS
+            else sum(not a.is_withdrawn for a in site.authorities.values())
+        )  # fmt: skip
+        media = "application/json" if path.endswith(".json") else "text/csv"
+        title = COLLECTIONS[name].title if name in COLLECTIONS else "Scorecards"
+        result.append(DataFile(path, title, count, len(content), media))
+    return tuple(result)
