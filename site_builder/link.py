@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from site_builder import models as m
 from site_builder.consistency import check_consistency, linked_sources
 from site_builder.errors import ContentError
+from site_builder.vocabulary import COLLECTIONS
 
 RecordMap = dict[str, m.Record]
 
@@ -79,7 +80,7 @@ def link_records(
             for slug, r in sorted(everything.get(name, {}).items())
             if is_visible(r, today, include_drafts)
         }
-        for name in ("authorities", "bodies", "cases", "inspections", "sources", "pages")
+        for name in COLLECTIONS
     }
     errors = [
         error
@@ -114,7 +115,7 @@ def _check_references(
             target = known[ref.slug]
             state = "a draft" if target.status is m.Status.DRAFT else "under embargo"
             message = (
-                f"'{ref.field_name}' refers to {_SINGULAR[ref.collection]} '{ref.slug}', "
+                f"'{ref.field_name}' refers to {COLLECTIONS[ref.collection].singular} '{ref.slug}', "
                 f"which is {state}: publish both together or remove the reference"
             )
         elif fits is not None and not fits(known[ref.slug]):
@@ -169,7 +170,7 @@ def _acceptable(
 
 
 def _unknown_message(record: m.Record, ref: m.Reference, acceptable: list[str]) -> str:
-    singular = _SINGULAR[ref.collection]
+    singular = COLLECTIONS[ref.collection].singular
     message = f"unknown {singular} '{ref.slug}' in '{ref.field_name}'"
     close = difflib.get_close_matches(ref.slug, acceptable, n=1)
     if close:
@@ -196,17 +197,7 @@ def _new_command(record: m.Record, collection: str, slug: str) -> str:
     """The `site-builder new` command that makes the missing record."""
     authority = getattr(record, "authority", None)
     option = f" --authority {authority}" if collection == "bodies" and authority else ""
-    return f"site-builder new {_SINGULAR[collection]} {slug}{option}"
-
-
-_SINGULAR = {
-    "authorities": "authority",
-    "bodies": "body",
-    "cases": "case",
-    "inspections": "inspection",
-    "sources": "source",
-    "pages": "page",
-}
+    return f"site-builder new {COLLECTIONS[collection].singular} {slug}{option}"
 
 
 def _with_backlinks(settings: m.SiteSettings, visible: dict[str, RecordMap]) -> Site:

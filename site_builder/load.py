@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import BuildFailed, ContentError, SourceLocation
+from site_builder.vocabulary import COLLECTIONS
 from site_builder.yamlsafe import Key, YamlProblem, character_problem, parse_yaml
 
-COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources", "pages")
 SITE_FILE = "site.yaml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024

@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
+from site_builder import vocabulary as v
 from site_builder.dates import PartialDate as PartialDate  # noqa: PLC0414 - re-exported
 from site_builder.errors import SourceLocation
+from site_builder.vocabulary import Grade as Grade  # noqa: PLC0414 - re-exported
+from site_builder.vocabulary import Status as Status  # noqa: PLC0414 - re-exported
 
 WITHDRAWN_LABEL = "Withdrawn record"
-
-
-class Status(Enum):
-    PUBLISHED = "published"
-    DRAFT = "draft"
-    WITHDRAWN = "withdrawn"
-
-
-class Grade(Enum):
-    OUTSTANDING = "outstanding"
-    GOOD = "good"
-    ADEQUATE = "adequate"
-    REQUIRES_IMPROVEMENT = "requires_improvement"
-    INADEQUATE = "inadequate"
-    NOT_GRADED = "not_graded"
-
-    @property
-    def rank(self) -> int | None:
-        """outstanding 4, good 3, adequate and requires improvement 2, inadequate 1."""
-        return _GRADE_RANKS.get(self)
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-
-_GRADE_RANKS = {
-    Grade.OUTSTANDING: 4,
-    Grade.GOOD: 3,
-    Grade.ADEQUATE: 2,
-    Grade.REQUIRES_IMPROVEMENT: 2,
-    Grade.INADEQUATE: 1,
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +96,7 @@ class Figure:
 @dataclass(frozen=True, kw_only=True)
 class Authority(Record):
     name: str
-    kind: str
+    kind: v.AuthorityKind
     region: str
     gss_code: str
     dfe_code: str | None = None
@@ -148,7 +117,7 @@ class Chair:
 @dataclass(frozen=True, kw_only=True)
 class Body(Record):
     name: str
-    kind: str
+    kind: v.BodyKind
     authorities: tuple[str, ...]
     chairs: tuple[Chair, ...] = ()
     active_from: PartialDate | None = None
@@ -157,8 +126,8 @@ class Body(Record):
 
 @dataclass(frozen=True)
 class Review:
-    kind: str
-    status: str
+    kind: v.ReviewKind
+    status: v.ReviewStatus
     body: str | None = None
     commissioned: PartialDate | None = None
     published: PartialDate | None = None
@@ -170,9 +139,9 @@ class Review:
 @dataclass(frozen=True, kw_only=True)
 class Case(Record):
     title: str
-    name_status: str
+    name_status: v.NameStatus
     authority: str
-    harm: str
+    harm: v.Harm
     naming_basis: str | None = None
     aliases: tuple[str, ...] = ()
     age: int | str | None = None
@@ -180,12 +149,21 @@ class Case(Record):
     content_note: str | None = None
     proceedings: str | None = None
     reviews: tuple[Review, ...] = ()
-    services_involved: str = "not_known"  # yes, no or not_known: what the sources say
+    services_involved: v.ServicesInvolved = v.ServicesInvolved.NOT_KNOWN
 
     @property
     def were_services_involved(self) -> bool:
         """Whether a source says the council's children's services were involved."""
-        return self.services_involved == "yes"
+        return self.services_involved is v.ServicesInvolved.YES
+
+    @property
+    def has_died(self) -> bool:
+        return self.harm is v.Harm.DIED
+
+    @property
+    def is_named_in_public(self) -> bool:
+        """Whether a court or an official report made the child's name public."""
+        return self.name_status is v.NameStatus.PUBLIC_NAMED
 
 
 @dataclass(frozen=True)
@@ -205,7 +183,7 @@ class Inspection(Record):
     title: str
     authority: str
     judged_by: str
-    kind: str
+    kind: v.InspectionKind
     date: PartialDate
     published: PartialDate | None = None
     board: str | None = None
@@ -220,6 +198,16 @@ class Inspection(Record):
     findings: str | None = None
     actions: str | None = None
     url: str | None = None
+
+    @property
+    def is_inspection(self) -> bool:
+        """Whether it is an inspection of services: not an evaluation, inquiry or notice."""
+        return self.kind is v.InspectionKind.INSPECTION
+
+    @property
+    def is_scr_evaluation(self) -> bool:
+        """Whether its grade judges the quality of a serious case review, not the practice."""
+        return self.kind is v.InspectionKind.SCR_EVALUATION
 
     @property
     def grade_counts(self) -> dict[Grade, int]:
@@ -276,7 +264,7 @@ class Inspection(Record):
 @dataclass(frozen=True, kw_only=True)
 class Source(Record):
     title: str
-    kind: str
+    kind: v.SourceKind
     published: PartialDate
     publisher: str | None = None
     url: str | None = None

@@ -16,17 +16,9 @@ from typing import Any
 from site_builder.errors import UsageError
 from site_builder.load import RESERVED_SLUGS, SLUG, control_in_name
 from site_builder.schema import deref, load_schemas
+from site_builder.vocabulary import COLLECTIONS
 
-KINDS = {
-    "authority": "authorities",
-    "body": "bodies",
-    "case": "cases",
-    "inspection": "inspections",
-    "source": "sources",
-    "page": "pages",
-}
-_AUTHORITY_FIELDS = {"cases": "authority", "inspections": "authority", "bodies": "authorities"}
-_DATA_ONLY = {"sources"}  # written as .yaml: a citation has no text of its own
+KINDS = {c.singular: c.plural for c in COLLECTIONS.values()}  # what `new` makes, by its word
 _WIDTH = 88
 
 
@@ -44,7 +36,7 @@ def scaffold_record(content_dir: Path, kind: str, slug: str, authority: str | No
             raise UsageError(
                 f"{existing} already exists: choose another slug, or edit that file instead"
             )
-    path = folder / f"{slug}{'.yaml' if collection in _DATA_ONLY else '.md'}"
+    path = folder / f"{slug}{'.yaml' if COLLECTIONS[collection].is_data_only else '.md'}"
     folder.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as new_file:  # "x": never overwrite
         new_file.write(render_skeleton(collection, authority, is_markdown=path.suffix == ".md"))
@@ -66,7 +58,7 @@ def _refuse_bad_slug(slug: str) -> None:
 
 
 def _refuse_bad_authority(content_dir: Path, collection: str, authority: str) -> None:
-    if collection not in _AUTHORITY_FIELDS:
+    if COLLECTIONS[collection].authority_field is None:
         raise UsageError("--authority is for a case, an inspection or a body")
     folder = content_dir / "authorities"
     known = sorted(p.stem for p in folder.glob("*") if p.suffix in {".md", ".yaml"})
@@ -80,7 +72,8 @@ def _refuse_bad_authority(content_dir: Path, collection: str, authority: str) ->
 def render_skeleton(collection: str, authority: str | None = None, is_markdown: bool = True) -> str:
     """The text of a new record of `collection`: front matter (and body) or plain YAML."""
     schema = load_schemas()[collection]
-    prefill = {_AUTHORITY_FIELDS[collection]: authority} if authority else {}
+    field_name = COLLECTIONS[collection].authority_field
+    prefill = {field_name: authority} if authority and field_name else {}
     lines = [
         f"# New record: {schema['title']}.",
         "# Fill in every field under REQUIRED FIELDS; `site-builder check` names any left empty.",

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from site_builder.load import COLLECTIONS
+from site_builder.vocabulary import COLLECTIONS
 
 SCHEMA_NAMES = (*COLLECTIONS, "site")
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from site_builder import models as m
+from site_builder import vocabulary as v
 from site_builder.link import Site
 
-INTERVENTION_KINDS = ("ministerial_direction", "improvement_notice")
 # A grade known only as a range is counted under the lowest grade it could be.
 RANGE_GRADES = (m.Grade.GOOD, m.Grade.ADEQUATE, m.Grade.REQUIRES_IMPROVEMENT, m.Grade.INADEQUATE)
 
@@ -192,28 +192,28 @@ def score_authority(site: Site, authority: m.Authority) -> Scorecard:
     inspections = [i for i in site.inspections_of.get(authority.slug, ()) if not i.is_withdrawn]
     cases = [c for c in site.cases_of.get(authority.slug, ()) if not c.is_withdrawn]
     graded = sorted(
-        (i for i in inspections if i.kind == "inspection" and i.rank_range is not None),
+        (i for i in inspections if i.is_inspection and i.rank_range is not None),
         key=_chronological,
     )
     reviewed = [(case, review) for case in cases for review in case.reviews]
     timed = [case for case, review in reviewed if _has_full_dates(review)]
     return Scorecard(
         authority=authority.slug,
-        inspections=count_grades(i for i in inspections if i.kind == "inspection"),
-        scr_evaluations=count_grades(i for i in inspections if i.kind == "scr_evaluation"),
+        inspections=count_grades(i for i in inspections if i.is_inspection),
+        scr_evaluations=count_grades(i for i in inspections if i.is_scr_evaluation),
         latest_inspection=graded[-1] if graded else None,
         previous_inspection=graded[-2] if len(graded) > 1 else None,
-        cases_died=tally(c for c in cases if c.harm == "died"),
-        cases_seriously_harmed=tally(c for c in cases if c.harm == "seriously_harmed"),
+        cases_died=tally(c for c in cases if c.has_died),
+        cases_seriously_harmed=tally(c for c in cases if c.harm is v.Harm.SERIOUSLY_HARMED),
         cases_services_involved=tally(c for c in cases if c.were_services_involved),
         reviews_total=Tally(len(reviewed), True, _unique(tuple(c for c, _ in reviewed))),
-        reviews_pending=_reviews_with(reviewed, "pending"),
+        reviews_pending=_reviews_with(reviewed, v.ReviewStatus.PENDING),
         reviews_rerun_ordered=reruns_ordered(reviewed, inspections),
         median_days_commissioned_to_published=median_review_days([r for _, r in reviewed]),
         median_days_reviews=_unique(tuple(timed)),
         interventions=tuple(
             sorted(
-                (i for i in inspections if i.kind in INTERVENTION_KINDS),
+                (i for i in inspections if i.kind.is_intervention),
                 key=_chronological,
                 reverse=True,
             )
@@ -227,8 +227,8 @@ def score_authority(site: Site, authority: m.Authority) -> Scorecard:
     )
 
 
-def _reviews_with(reviewed: list[tuple[m.Case, m.Review]], status: str) -> Tally:
-    found = [(case, review) for case, review in reviewed if review.status == status]
+def _reviews_with(reviewed: list[tuple[m.Case, m.Review]], status: v.ReviewStatus) -> Tally:
+    found = [(case, review) for case, review in reviewed if review.status is status]
     return Tally(len(found), True, _unique(tuple(case for case, _ in found)))
 
 
@@ -241,7 +241,7 @@ def reruns_ordered(
     covered = {slug for direction in directions for slug in direction.cases}
     result = Tally(sum(d.reruns_ordered or 0 for d in directions), True, tuple(directions))
     for case, review in reviewed:
-        if review.status == "rerun_ordered" and case.slug not in covered:
+        if review.status is v.ReviewStatus.RERUN_ORDERED and case.slug not in covered:
             result += Tally(1, True, (case,))
     return result
 

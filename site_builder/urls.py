@@ -7,6 +7,7 @@ import posixpath
 from pathlib import Path
 
 from site_builder import models as m
+from site_builder.vocabulary import COLLECTIONS
 
 PAGE_PATHS = {
     "home": "index.html",
@@ -39,11 +40,12 @@ def text_key(record: m.Record, field_key: str = "") -> str:
 
 def collection_path(collection: str, slug: str | None = None) -> str:
     """The output path of a record page, or of the list page of a collection."""
-    return f"{collection}/{slug}/index.html" if slug else f"{collection}/index.html"
+    prefix = COLLECTIONS[collection].address_prefix
+    return f"{prefix}{slug}/index.html" if slug else f"{prefix}index.html"
 
 
 def authority_feed_path(slug: str) -> str:
-    return f"authorities/{slug}/feed.xml"
+    return f"{COLLECTIONS['authorities'].address_prefix}{slug}/feed.xml"
 
 
 def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:

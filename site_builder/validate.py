@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from site_builder import models as m
+from site_builder import vocabulary as v
 from site_builder.blanks import drop_blank_fields
 from site_builder.errors import ContentError
 from site_builder.field_scan import find_prose, find_references
@@ -179,7 +180,7 @@ def _build_authority(raw: RawRecord, f: dict[str, Any]) -> m.Authority:
     return m.Authority(
         **_common(raw, f),
         name=f["name"],
-        kind=f["kind"],
+        kind=v.AuthorityKind(f["kind"]),
         region=f["region"],
         gss_code=f["gss_code"],
         dfe_code=f.get("dfe_code"),
@@ -198,7 +199,7 @@ def _build_body(raw: RawRecord, f: dict[str, Any]) -> m.Body:
     return m.Body(
         **_common(raw, f),
         name=f["name"],
-        kind=f["kind"],
+        kind=v.BodyKind(f["kind"]),
         authorities=tuple(f["authorities"]),
         chairs=chairs,
         active_from=_date(f.get("active_from")),
@@ -209,7 +210,7 @@ def _build_body(raw: RawRecord, f: dict[str, Any]) -> m.Body:
 def _build_case(raw: RawRecord, f: dict[str, Any]) -> m.Case:
     reviews = tuple(
         m.Review(
-            kind=r["kind"], status=r["status"], body=r.get("body"),
+            kind=v.ReviewKind(r["kind"]), status=v.ReviewStatus(r["status"]), body=r.get("body"),
             commissioned=_date(r.get("commissioned")), published=_date(r.get("published")),
             chair=r.get("chair"), independent_chair=r.get("independent_chair"), url=r.get("url"),
         )
@@ -218,9 +219,9 @@ def _build_case(raw: RawRecord, f: dict[str, Any]) -> m.Case:
     return m.Case(
         **_common(raw, f),
         title=f["title"],
-        name_status=f["name_status"],
+        name_status=v.NameStatus(f["name_status"]),
         authority=f["authority"],
-        harm=f["harm"],
+        harm=v.Harm(f["harm"]),
         naming_basis=f.get("naming_basis"),
         aliases=tuple(f.get("aliases", [])),
         age=f.get("age"),
@@ -228,7 +229,7 @@ def _build_case(raw: RawRecord, f: dict[str, Any]) -> m.Case:
         content_note=f.get("content_note"),
         proceedings=f.get("proceedings"),
         reviews=reviews,
-        services_involved=f.get("services_involved", "not_known"),
+        services_involved=v.ServicesInvolved(f.get("services_involved", "not_known")),
     )
 
 
@@ -240,7 +241,7 @@ def _build_inspection(raw: RawRecord, f: dict[str, Any]) -> m.Inspection:
         title=f["title"],
         authority=f["authority"],
         judged_by=f["judged_by"],
-        kind=f["kind"],
+        kind=v.InspectionKind(f["kind"]),
         date=_required_date(f["date"]),
         published=_date(f.get("published")),
         board=f.get("board"),
@@ -264,7 +265,7 @@ def _build_source(raw: RawRecord, f: dict[str, Any]) -> m.Source:
     return m.Source(
         **_common(raw, f),
         title=f["title"],
-        kind=f["kind"],
+        kind=v.SourceKind(f["kind"]),
         published=_required_date(f["published"]),
         publisher=f.get("publisher"),
         url=f.get("url"),

@@ -9,21 +9,19 @@ from typing import Any
 
 import jinja2
 
-from site_builder import markup, urls
 from site_builder import models as m
+from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.errors import BuildFailed
 from site_builder.history import History
 from site_builder.link import Site
 from site_builder.load import is_editor_junk
 from site_builder.output_folder import DRAFTS_PREVIEW
-from site_builder.render import data, feeds, meta, search
+from site_builder.render import data, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
-from site_builder.render import standing as st
 from site_builder.render.templating import template_error
 from site_builder.render.texts import known_paths
-from site_builder.render.timeline import authority_timeline
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
 
@@ -50,9 +48,8 @@ def render_site(
         *p.record_pages(site, scorecards, bodies, history),
         *withdrawn_pages(site, bodies),
         *p.list_pages(site),
-        *site_page_contexts(site, scorecards, bodies, data_files),
+        *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site)),
     ]
-    contexts = [meta.with_metadata(page, site) for page in contexts]
     try:
         rendered = (map_pages or render_each)(
             partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
@@ -68,9 +65,8 @@ def render_site(
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
     output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, listed)
-    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(
-        site.settings.base_url, config.include_drafts
-    )
+    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url,
+                                                            config.include_drafts)  # fmt: skip
     if config.include_drafts:
         output[DRAFTS_PREVIEW] = b"A --drafts preview of the site: not to be published.\n"
     output.update(read_static(config.templates_dir / "static"))
@@ -96,79 +92,9 @@ def render_each(
     return [render(page) for page in pages]
 
 
-def site_page_contexts(
-    site: Site, scorecards: dict[str, Scorecard], bodies: dict[str, str], data_files: Output
-) -> list[p.PageContext]:
-    """The contexts of the pages that belong to the whole site."""
-    groups = p.kind_groups(site, scorecards)
-    changes = sp.record_changes(site)
-    pages = site.collections["pages"]
-    title = site.settings.title
-
-    def page_body(slug: str, at_path: str) -> str:
-        """A page record's body shown on another page: its site links made relative to it."""
-        if slug not in pages:
-            return ""
-        record = pages[slug]
-        html = markup.render_markdown(
-            record.body, at_path, known_paths(site), record.body_line
-        ).html
-        return p.with_top_heading(html, 2)
-
-    def page_prose(slug: str) -> dict[str, str]:
-        """A page record's Markdown fields (its corrections) as HTML, keyed by field."""
-        return p.prose_html(pages[slug], bodies) if slug in pages else {}
-
-    paths = urls.PAGE_PATHS
-    return [
-        sp.HomePage(paths["home"], "home.html", title, site.settings.description, groups,
-                    tuple(changes[: sp.LATEST_CHANGES]), page_body("about", paths["home"])),
-        sp.TimelinePage(paths["timeline"], "timeline.html", "Timeline",
-                        "Every dated judgement, death and review in the record, oldest first.",
-                        tuple(authority_timeline(site))),
-        sp.ComparePage(paths["compare"], "compare.html", "Compare councils",
-                       "Councils of the same kind side by side.", groups),
-        sp.TextPage(paths["methodology"], "methodology.html", "Methodology",
-                    "How every scorecard figure is computed, and what it cannot tell you.",
-                    page_body("methodology", paths["methodology"]), pages.get("methodology"),
-                    st.coverage(site), page_prose("methodology"),
-                    st.report_url(pages.get("methodology"), site.settings, paths["methodology"])),
-        sp.CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
-                           "Every correction made to the record, newest first, and how to "
-                           "ask for one.",
-                           tuple(c for c in changes if c.kind == "corrected"),
-                           tuple(r for r in site.records if r.is_withdrawn),
-                           {c.key: bodies[c.key] for c in changes if c.kind == "corrected"},
-                           st.report_url(None, site.settings, paths["corrections"])),
-        sp.DataPage(paths["data"], "data.html", "Open data",
-                    "Download the record as JSON and CSV.", data_file_list(site, data_files),
-                    site.settings.licence),
-        sp.DictionaryPage(paths["dictionary"], "dictionary.html", "Data dictionary",
-                          "Every field of every record, from the schemas.", sp.dictionary_docs()),
-        sp.TextPage(paths["search"], "search.html", "Search", f"Search {title}.", "", None),
-        sp.TextPage(paths["not_found"], "404.html", "Page not found",
-                    "There is no page at this address.", "", None),
-    ]  # fmt: skip
-
-
 def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:
     """JSON and CSV of each collection and of the scorecards."""
     return data.render_open_data(site, scorecards)
-
-
-def data_file_list(site: Site, data_files: Output) -> tuple[sp.DataFile, ...]:
-    """What the /data/ page lists: each file with its record count and size."""
-    result = []
-    for path, content in sorted(data_files.items()):
-        name = path.split("/")[-1].rsplit(".", 1)[0]
-        count = (
-            len(site.listed(name)) if name in data.DATA_COLLECTIONS
-            else sum(not a.is_withdrawn for a in site.authorities.values())
-        )  # fmt: skip
-        media = "application/json" if path.endswith(".json") else "text/csv"
-        title = p.COLLECTION_TITLES.get(name, "Scorecards")
-        result.append(sp.DataFile(path, title, count, len(content), media))
-    return tuple(result)
 
 
 def read_static(folder: Path) -> Output:

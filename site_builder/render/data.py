@@ -6,18 +6,19 @@ import csv
 import dataclasses
 import io
 import json
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
-from site_builder.render.pages import COLLECTION_TITLES
 from site_builder.render.scorecard_data import SCORECARD_COLUMNS, scorecard_csv_rows, scorecard_rows
 from site_builder.schema import deref, load_schemas
 from site_builder.score import Scorecard
+from site_builder.vocabulary import COLLECTIONS
 
-DATA_COLLECTIONS = ("authorities", "bodies", "cases", "inspections", "sources")
+DATA_COLLECTIONS = tuple(name for name, c in COLLECTIONS.items() if c.has_open_data)
 _RENAMED = {"start": "from", "end": "to", "is_independent": "independent", "sender": "from"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
@@ -43,7 +44,7 @@ def collection_document(site: Site, collection: str, rows: list[dict[str, Any]])
     dictionary = urls.absolute_url(base, urls.PAGE_PATHS["dictionary"])
     return {
         "collection": collection,
-        "title": COLLECTION_TITLES[collection],
+        "title": COLLECTIONS[collection].title,
         "site": base,
         "licence": site.settings.licence,
         "dictionary": f"{dictionary}#dict-{collection}",
@@ -174,3 +175,41 @@ def csv_columns(collection: str) -> list[str]:
         elif "x-ref" in deref(schema, node.get("items", {})):
             columns.append(f"{name}_urls")
     return [*columns, "body_markdown"]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    output_path: str
+    title: str
+    records: int
+    size: int
+    media_type: str
+
+    @property
+    def name(self) -> str:
+        """The file's own name: authorities.csv."""
+        return self.output_path.rsplit("/", 1)[-1]
+
+    @property
+    def collection(self) -> str:
+        """What the file holds: a collection's name, or scorecards."""
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def format(self) -> str:
+        return "JSON" if self.media_type == "application/json" else "CSV"
+
+
+def data_file_list(site: Site, data_files: dict[str, bytes]) -> tuple[DataFile, ...]:
+    """What the /data/ page lists: each file with its record count and size."""
+    result = []
+    for path, content in sorted(data_files.items()):
+        name = path.split("/")[-1].rsplit(".", 1)[0]
+        count = (
+            len(site.listed(name)) if name in DATA_COLLECTIONS
+            else sum(not a.is_withdrawn for a in site.authorities.values())
+        )  # fmt: skip
+        media = "application/json" if path.endswith(".json") else "text/csv"
+        title = COLLECTIONS[name].title if name in COLLECTIONS else "Scorecards"
+        result.append(DataFile(path, title, count, len(content), media))
+    return tuple(result)

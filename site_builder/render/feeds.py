@@ -8,20 +8,13 @@ from site_builder import markup, urls
 from site_builder import models as m
 from site_builder.link import Site
 from site_builder.render.site_pages import Change
+from site_builder.vocabulary import COLLECTIONS
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_ENTRIES = 50
 # A feed with no entries still needs an `updated`; a fixed date keeps the bytes stable.
 NO_CHANGES = m.PartialDate(1970, 1, 1)
-_NOUNS = {
-    "authorities": "council",
-    "bodies": "safeguarding board",
-    "cases": "case",
-    "inspections": "judgement",
-    "sources": "source",
-    "pages": "page",
-}
 
 
 def render_feeds(site: Site, changes: list[Change]) -> dict[str, bytes]:
@@ -84,8 +77,8 @@ def _add_entry(feed: ET.Element, change: Change, base: str) -> None:
     record_url = urls.absolute_url(base, urls.record_path(record))
     entry = ET.SubElement(feed, "entry")
     _text(entry, "id", entry_id(change, record_url))
-    noun = _NOUNS.get(record.collection, "record")
-    if change.kind == "corrected":
+    noun = COLLECTIONS[record.collection].noun
+    if change.is_correction:
         _text(entry, "title", f"Correction to {record.label}")
         summary = f"Correction to this {noun}: {markup.links_as_words(change.text)}"
     else:
@@ -103,7 +96,7 @@ def entry_id(change: Change, record_url: str) -> str:
     Neither depends on the date, so re-dating a review does not make a new entry, and
     two corrections on one day still get different ids.
     """
-    if change.kind != "corrected":
+    if not change.is_correction:
         return record_url
     number = next(
         (i for i, c in enumerate(change.record.corrections, 1)

@@ -2,48 +2,50 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
+
+from jinja2.utils import htmlsafe_json_dumps
 
 from site_builder import markup, urls
 from site_builder import models as m
 from site_builder.link import Site
-from site_builder.render.pages import PageContext, RecordPage
-from site_builder.render.site_pages import DataPage
+from site_builder.render.data import DataFile
+from site_builder.vocabulary import SourceKind
 
 SCHEMA_ORG = "https://schema.org"
 # What kind of schema.org work each kind of source is; anything else is a CreativeWork.
 SOURCE_TYPES = {
-    "news": "NewsArticle",
-    "official_report": "Report",
-    "inspection_report": "Report",
-    "review_report": "Report",
-    "statistics": "Dataset",
-    "dataset": "Dataset",
+    SourceKind.NEWS: "NewsArticle",
+    SourceKind.OFFICIAL_REPORT: "Report",
+    SourceKind.INSPECTION_REPORT: "Report",
+    SourceKind.REVIEW_REPORT: "Report",
+    SourceKind.STATISTICS: "Dataset",
+    SourceKind.DATASET: "Dataset",
 }
 
 
-def with_metadata(page: PageContext, site: Site) -> PageContext:
-    """The page with its canonical address and its JSON-LD (None where no type fits)."""
-    if page.template == "404.html":  # served at every missing address: no address of its own
-        return page
-    canonical = urls.absolute_url(site.settings.base_url, page.output_path)
-    return dataclasses.replace(
-        page, canonical_url=canonical, json_ld=json_ld(page, site, canonical)
-    )
+def canonical_url(site: Site, output_path: str) -> str:
+    """The page's own absolute address."""
+    return urls.absolute_url(site.settings.base_url, output_path)
 
 
-def json_ld(page: PageContext, site: Site, canonical: str) -> dict[str, Any] | None:
-    """The schema.org description of what the page is about."""
-    described: dict[str, Any] | None = None
-    if isinstance(page, RecordPage) and page.is_indexable:
-        findings = markup.links_as_words(getattr(page.record, "findings", None) or "")
-        described = _record_ld(page.record, site, canonical, findings or page.description)
-    elif page.template == "home.html":
-        described = _website_ld(site, canonical)
-    elif isinstance(page, DataPage):
-        described = _dataset_ld(page, site, canonical)
-    return {"@context": SCHEMA_ORG, **described} if described else None
+def record_json_ld(record: m.Record, site: Site, canonical: str, description: str) -> str:
+    """The schema.org description of a record's page ('' for a case or a free page)."""
+    findings = markup.links_as_words(getattr(record, "findings", None) or "")
+    return as_script(_record_ld(record, site, canonical, findings or description))
+
+
+def website_json_ld(site: Site, canonical: str) -> str:
+    """The schema.org description of the site, for its home page."""
+    return as_script(_website_ld(site, canonical))
+
+
+def as_script(described: dict[str, Any] | None) -> str:
+    """JSON-LD as the text of a <script> element: '<', '>', '&' and "'" escaped as Jinja's
+    tojson escapes them; '' where no schema.org type fits."""
+    if not described:
+        return ""
+    return str(htmlsafe_json_dumps({"@context": SCHEMA_ORG, **described}, sort_keys=True))
 
 
 def _record_ld(
@@ -108,19 +110,22 @@ def _website_ld(site: Site, canonical: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _dataset_ld(page: DataPage, site: Site, canonical: str) -> dict[str, Any]:
+def dataset_json_ld(
+    site: Site, canonical: str, description: str, files: tuple[DataFile, ...], licence: str | None
+) -> str:
+    """The schema.org description of the open data, for the data page."""
     base = site.settings.base_url
-    return _drop_empty({
+    return as_script(_drop_empty({
         "@type": "Dataset", "name": f"{site.settings.title}: open data", "url": canonical,
-        "description": f"{site.settings.description} {page.description}",
-        "license": page.licence, "isAccessibleForFree": True,
+        "description": f"{site.settings.description} {description}",
+        "license": licence, "isAccessibleForFree": True,
         "creator": {"@type": "Organization", "name": site.settings.title, "url": base},
         "distribution": [
             {"@type": "DataDownload", "name": f"{f.title} ({f.output_path.rsplit('.', 1)[1]})",
              "encodingFormat": f.media_type, "contentUrl": urls.absolute_url(base, f.output_path)}
-            for f in page.files
+            for f in files
         ],
-    })  # fmt: skip
+    }))  # fmt: skip
 
 
 def _url(site: Site, record: m.Record) -> str:

@@ -11,27 +11,12 @@ from site_builder import models as m
 from site_builder import urls
 from site_builder.history import History, RecordChange
 from site_builder.link import Site
-from site_builder.render import charts, councils
+from site_builder.render import charts, councils, meta
 from site_builder.render import figures as f
 from site_builder.render import standing as st
 from site_builder.render.timeline import TimelineEvent, authority_timeline
 from site_builder.score import Scorecard
-
-KIND_ORDER = ("metropolitan_district", "london_borough", "unitary", "county")
-KIND_LABELS = {
-    "metropolitan_district": "Metropolitan districts",
-    "london_borough": "London boroughs",
-    "unitary": "Unitary authorities",
-    "county": "County councils",
-}
-COLLECTION_TITLES = {
-    "authorities": "Councils",
-    "bodies": "Safeguarding boards and partnerships",
-    "cases": "Cases",
-    "inspections": "Inspections and judgements",
-    "sources": "Sources",
-    "pages": "Pages",
-}
+from site_builder.vocabulary import COLLECTIONS, AuthorityKind
 
 
 @dataclass(frozen=True)
@@ -42,10 +27,10 @@ class PageContext:
     template: str
     title: str
     description: str
-    # Set for every page by render.meta.with_metadata (keyword-only, so subclasses keep
-    # their positional fields): the page's absolute address and its schema.org data.
+    # Keyword-only, so subclasses keep their positional fields: the page's absolute address
+    # ('' for the 404 page, served at every missing address) and its schema.org JSON-LD.
     canonical_url: str = field(default="", kw_only=True)
-    json_ld: dict[str, object] | None = field(default=None, kw_only=True)
+    json_ld: str = field(default="", kw_only=True)  # ready for a <script> element, or ''
 
     @property
     def is_indexable(self) -> bool:
@@ -60,7 +45,7 @@ class RecordPage(PageContext):
     record: m.Record
     body_html: str
     sources: tuple[m.Source, ...]
-    related: dict[str, tuple[m.Record, ...]] = field(default_factory=dict)
+    related: Related = field(default_factory=lambda: Related())
     scorecard: Scorecard | None = None
     authority: m.Authority | None = None
     timeline: tuple[TimelineEvent, ...] = ()
@@ -82,7 +67,7 @@ class RecordPage(PageContext):
 
 @dataclass(frozen=True)
 class KindGroup:
-    kind: str
+    kind: AuthorityKind
     heading: str
     rows: tuple[tuple[m.Authority, Scorecard], ...]
 
@@ -119,11 +104,15 @@ def record_pages(
         path = urls.record_path(record)
         if record.is_withdrawn:
             continue  # its page is a WithdrawnPage (render/withdrawn.py)
+        description = _describe(record, site)
+        canonical = meta.canonical_url(site, path)
         yield RecordPage(
             output_path=path,
-            template=f"{_SINGULAR[record.collection]}.html",
+            template=COLLECTIONS[record.collection].template,
             title=record.label,
-            description=_describe(record, site),
+            description=description,
+            canonical_url=canonical,
+            json_ld=meta.record_json_ld(record, site, canonical, description),
             record=record,
             body_html=with_top_heading(bodies[path], BODY_TOP_HEADING.get(record.collection, 2)),
             sources=tuple(site.get("sources", s) for s in record.sources),  # type: ignore[misc]
@@ -195,55 +184,56 @@ def with_top_heading(html: str, top: int) -> str:
     return _HEADING_TAG.sub(lambda x: f"<{x.group(1)}h{min(6, int(x.group(2)) + shift)}>", html)
 
 
-_SINGULAR = {
-    "authorities": "authority",
-    "bodies": "body",
-    "cases": "case",
-    "inspections": "inspection",
-    "sources": "source",
-    "pages": "page",
-}
-
-
 def _authority_of(record: m.Record, site: Site) -> m.Authority | None:
     slug = getattr(record, "authority", None)
     return site.authorities.get(slug) if isinstance(slug, str) else None
 
 
-def _related(record: m.Record, site: Site) -> dict[str, tuple[m.Record, ...]]:
-    """The records linked to this one, both ways, by heading."""
+@dataclass(frozen=True)
+class Related:
+    """The records linked to a record's own, both ways, each kind under its heading."""
+
+    authorities: tuple[m.Record, ...] = ()
+    bodies: tuple[m.Record, ...] = ()
+    cases: tuple[m.Record, ...] = ()
+    inspections: tuple[m.Record, ...] = ()
+    cited_by: tuple[m.Record, ...] = ()
+
+
+def _related(record: m.Record, site: Site) -> Related:
+    """The records linked to this one, both ways."""
     slug = record.slug
     if isinstance(record, m.Authority):
-        return {
-            "bodies": site.bodies_of.get(slug, ()),
-            "cases": site.cases_of.get(slug, ()),
-            "inspections": site.inspections_of.get(slug, ()),
-        }
+        return Related(
+            bodies=site.bodies_of.get(slug, ()),
+            cases=site.cases_of.get(slug, ()),
+            inspections=site.inspections_of.get(slug, ()),
+        )
     if isinstance(record, m.Body):
-        return {
-            "authorities": tuple(site.get("authorities", a) for a in record.authorities),
-            "inspections": site.inspections_of_body.get(slug, ()),
-            "cases": tuple(
+        return Related(
+            authorities=tuple(site.get("authorities", a) for a in record.authorities),
+            inspections=site.inspections_of_body.get(slug, ()),
+            cases=tuple(
                 c
                 for c in site.listed("cases")
                 if isinstance(c, m.Case) and any(r.body == slug for r in c.reviews)
             ),
-        }
+        )
     if isinstance(record, m.Case):
-        return {
-            "inspections": site.inspections_of_case.get(slug, ()),
-            "bodies": tuple(
+        return Related(
+            inspections=site.inspections_of_case.get(slug, ()),
+            bodies=tuple(
                 site.get("bodies", b) for b in sorted({r.body for r in record.reviews if r.body})
             ),
-        }
+        )
     if isinstance(record, m.Inspection):
-        return {
-            "cases": tuple(site.get("cases", c) for c in record.cases),
-            "bodies": (site.get("bodies", record.board),) if record.board else (),
-        }
+        return Related(
+            cases=tuple(site.get("cases", c) for c in record.cases),
+            bodies=(site.get("bodies", record.board),) if record.board else (),
+        )
     if isinstance(record, m.Source):
-        return {"cited_by": site.cited_by.get(slug, ())}
-    return {}
+        return Related(cited_by=site.cited_by.get(slug, ()))
+    return Related()
 
 
 def _describe(record: m.Record, site: Site) -> str:
@@ -265,25 +255,26 @@ def _describe(record: m.Record, site: Site) -> str:
 
 def list_pages(site: Site) -> Iterator[ListPage]:
     """Yield the list page of each collection."""
-    for collection, title in COLLECTION_TITLES.items():
+    for collection in COLLECTIONS.values():
         yield ListPage(
-            output_path=urls.collection_path(collection),
+            output_path=urls.collection_path(collection.plural),
             template="list.html",
-            title=title,
-            description=f"{title} in the {site.settings.title} record.",
-            records=tuple(site.listed(collection)),
+            title=collection.title,
+            description=f"{collection.title} in the {site.settings.title} record.",
+            records=tuple(site.listed(collection.plural)),
+            canonical_url=meta.canonical_url(site, urls.collection_path(collection.plural)),
         )
 
 
 def kind_groups(site: Site, scorecards: dict[str, Scorecard]) -> tuple[KindGroup, ...]:
     """Councils grouped by kind, each with its scorecard, in name order."""
     groups = []
-    for kind in KIND_ORDER:
+    for kind in AuthorityKind:
         rows = tuple(
             (a, scorecards[a.slug])
             for a in sorted(site.authorities.values(), key=lambda a: a.name)
             if a.kind == kind and not a.is_withdrawn
         )
         if rows:
-            groups.append(KindGroup(kind, KIND_LABELS[kind], rows))
+            groups.append(KindGroup(kind, kind.heading, rows))
     return tuple(groups)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from site_builder import models as m
 from site_builder.render.pages import RecordPage
+from site_builder.vocabulary import COLLECTIONS
 
 SEARCH_FOLDER = "search-index"
 DOCUMENTS_PER_FILE = 500
@@ -66,14 +67,6 @@ STOP_WORDS = frozenset(
         "with",
     ]
 )
-KIND_LABELS = {
-    "authorities": "Council",
-    "bodies": "Safeguarding board",
-    "cases": "Case",
-    "inspections": "Inspection or judgement",
-    "sources": "Source",
-    "pages": "Page",
-}
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -161,7 +154,7 @@ def _document(page: RecordPage) -> list[str]:
     excerpt = _SPACE.sub(" ", page.description).strip()
     if len(excerpt) > EXCERPT_CHARACTERS:
         excerpt = excerpt[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + "…"
-    return [address, page.title, KIND_LABELS[page.record.collection], excerpt]
+    return [address, page.title, COLLECTIONS[page.record.collection].search_label, excerpt]
 
 
 def _json(value: object) -> bytes:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
+from site_builder import markup, urls
 from site_builder import models as m
-from site_builder import urls
 from site_builder.link import Site
+from site_builder.render import meta
+from site_builder.render import pages as p
+from site_builder.render import standing as st
+from site_builder.render.data import DataFile, data_file_list
+from site_builder.render.dictionary import DictionaryPage, dictionary_docs
 from site_builder.render.pages import KindGroup, PageContext
 from site_builder.render.standing import Coverage
-from site_builder.render.timeline import TimelineEvent
-from site_builder.schema import deref, load_schemas
+from site_builder.render.timeline import TimelineEvent, authority_timeline
+from site_builder.score import Scorecard
+from site_builder.vocabulary import COLLECTIONS, ChangeKind
 
 LATEST_CHANGES = 10
 
@@ -23,12 +27,16 @@ class Change:
     """A dated change to the record, for the home page, the corrections log and feeds."""
 
     date: m.PartialDate
-    kind: str  # "added", "corrected" or "reviewed"
+    kind: ChangeKind
     record: m.Record
     text: str
     key: str = (
         ""  # where a correction's text is kept as HTML: 'cases/x/index.html#corrections.0.text'
     )
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kind is ChangeKind.CORRECTED
 
 
 @dataclass(frozen=True)
@@ -92,61 +100,15 @@ class TextPage(PageContext):
 
 @dataclass(frozen=True)
 class CorrectionsPage(PageContext):
-    corrections: tuple[Change, ...]
+    corrections: tuple[tuple[Change, str], ...]  # each correction with its text as HTML
     withdrawn: tuple[m.Record, ...]
-    texts: dict[str, str] = field(default_factory=dict)  # each correction's text as HTML
     contact: str = ""  # the report link of the site, nothing filled in
-
-
-@dataclass(frozen=True)
-class DataFile:
-    output_path: str
-    title: str
-    records: int
-    size: int
-    media_type: str
-
-    @property
-    def name(self) -> str:
-        """The file's own name: authorities.csv."""
-        return self.output_path.rsplit("/", 1)[-1]
-
-    @property
-    def collection(self) -> str:
-        """What the file holds: a collection's name, or scorecards."""
-        return self.name.rsplit(".", 1)[0]
-
-    @property
-    def format(self) -> str:
-        return "JSON" if self.media_type == "application/json" else "CSV"
 
 
 @dataclass(frozen=True)
 class DataPage(PageContext):
     files: tuple[DataFile, ...]
     licence: str | None
-
-
-@dataclass(frozen=True)
-class FieldDoc:
-    name: str
-    title: str
-    description: str
-    kind: str
-    is_required: bool
-    examples: str
-
-
-@dataclass(frozen=True)
-class CollectionDoc:
-    name: str
-    title: str
-    fields: tuple[FieldDoc, ...]
-
-
-@dataclass(frozen=True)
-class DictionaryPage(PageContext):
-    collections: tuple[CollectionDoc, ...]
 
 
 def record_changes(site: Site) -> list[Change]:
@@ -157,14 +119,13 @@ def record_changes(site: Site) -> list[Change]:
             continue
         added = _added_date(record)
         if added:
-            changes.append(Change(added, "added", record, record.label))
+            changes.append(Change(added, ChangeKind.ADDED, record, record.label))
         for n, correction in enumerate(record.corrections):
             key = urls.text_key(record, f"corrections.{n}.text")
-            changes.append(Change(correction.date, "corrected", record, correction.text, key))
+            changes.append(
+                Change(correction.date, ChangeKind.CORRECTED, record, correction.text, key)
+            )
     return sorted(changes, key=_newest_first)
-
-
-_COLLECTION_WEIGHT = {"inspections": 0, "cases": 1, "authorities": 2, "bodies": 3, "pages": 4}
 
 
 def _newest_first(change: Change) -> tuple[int, int, int, int, int, str]:
@@ -175,8 +136,8 @@ def _newest_first(change: Change) -> tuple[int, int, int, int, int, str]:
     return (
         -change.date.latest().toordinal(),
         -change.date.earliest().toordinal(),
-        0 if change.kind == "corrected" else 1,
-        _COLLECTION_WEIGHT.get(change.record.collection, 5),
+        0 if change.is_correction else 1,
+        COLLECTIONS[change.record.collection].change_order,
         -own_ordinal,
         change.record.slug,
     )
@@ -190,67 +151,69 @@ def _added_date(record: m.Record) -> m.PartialDate | None:
     return own if isinstance(own, m.PartialDate) else None
 
 
-def dictionary_docs() -> tuple[CollectionDoc, ...]:
-    """Each collection's fields from its schema, required ones first."""
-    docs = []
-    for name, schema in load_schemas().items():
-        required = set(schema.get("required", []))
-        fields = tuple(
-            doc
-            for key, node in sorted(
-                schema["properties"].items(), key=lambda item: (item[0] not in required, item[0])
-            )
-            for doc in _field_docs(schema, key, node, key in required)
-        )
-        path = "content/site.yaml" if name == "site" else f"content/{name}/"
-        docs.append(CollectionDoc(name, f"{schema['title']} ({path})", fields))
-    return tuple(docs)
+def site_page_contexts(
+    site: Site,
+    scorecards: dict[str, Scorecard],
+    bodies: dict[str, str],
+    data_files: dict[str, bytes],
+    known_paths: frozenset[str],
+) -> list[PageContext]:
+    """The contexts of the pages that belong to the whole site, with their wording."""
+    groups = p.kind_groups(site, scorecards)
+    changes = record_changes(site)
+    pages = site.collections["pages"]
+    title = site.settings.title
+    paths = urls.PAGE_PATHS
 
+    def page_body(slug: str, at_path: str) -> str:
+        """A page record's body shown on another page: its site links made relative to it."""
+        if slug not in pages:
+            return ""
+        record = pages[slug]
+        html = markup.render_markdown(record.body, at_path, known_paths, record.body_line).html
+        return p.with_top_heading(html, 2)
 
-def _field_docs(
-    schema: dict[str, Any], key: str, node: dict[str, Any], required: bool
-) -> list[FieldDoc]:
-    """A field and, for a list of entries, each field of an entry, named like `reviews[].kind`."""
-    item = deref(schema, deref(schema, node).get("items", {}))
-    in_entry = set(item.get("required", []))
-    return [_field_doc(schema, key, node, required)] + [
-        replace(_field_doc(schema, sub, sub_node, sub in in_entry), name=f"{key}[].{sub}")
-        for sub, sub_node in item.get("properties", {}).items()
-    ]
+    def page_prose(slug: str) -> dict[str, str]:
+        """A page record's Markdown fields (its corrections) as HTML, keyed by field."""
+        return p.prose_html(pages[slug], bodies) if slug in pages else {}
 
+    def address(name: str) -> str:
+        return meta.canonical_url(site, paths[name])
 
-def _field_doc(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool) -> FieldDoc:
-    node = deref(schema, node)
-    examples = node.get("examples", [])
-    return FieldDoc(
-        name=key,
-        title=node.get("title", key),
-        description=node.get("description", ""),
-        kind=_kind_of(schema, node),
-        is_required=required,
-        examples=", ".join(_show(e) for e in examples[:2]),
-    )
-
-
-def _kind_of(schema: dict[str, Any], node: dict[str, Any]) -> str:
-    if "enum" in node:
-        return "one of: " + ", ".join(node["enum"])
-    if "x-ref" in node:
-        return f"slug of a record in {node['x-ref']}/"
-    kind = node.get("type", "")
-    if node.get("format") == "partial-date":
-        return "date (YYYY-MM-DD, YYYY-MM or YYYY)"
-    if node.get("format") == "date":
-        return "full date (YYYY-MM-DD)"
-    if node.get("format") == "web-url":
-        return "web address"
-    if kind == "array":
-        item = deref(schema, node.get("items", {}))
-        return "list of " + (_kind_of(schema, item) if item.get("type") != "object" else "entries")
-    if isinstance(kind, list):
-        return " or ".join(kind)
-    return {"string": "text", "object": "mapping", "integer": "whole number"}.get(kind, str(kind))
-
-
-def _show(example: Any) -> str:
-    return example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)
+    home, data = address("home"), address("data")
+    files = data_file_list(site, data_files)
+    data_words = "Download the record as JSON and CSV."
+    return [
+        HomePage(paths["home"], "home.html", title, site.settings.description, groups,
+                 tuple(changes[:LATEST_CHANGES]), page_body("about", paths["home"]),
+                 canonical_url=home, json_ld=meta.website_json_ld(site, home)),
+        TimelinePage(paths["timeline"], "timeline.html", "Timeline",
+                     "Every dated judgement, death and review in the record, oldest first.",
+                     tuple(authority_timeline(site)), canonical_url=address("timeline")),
+        ComparePage(paths["compare"], "compare.html", "Compare councils",
+                    "Councils of the same kind side by side.", groups, canonical_url=address("compare")),
+        TextPage(paths["methodology"], "methodology.html", "Methodology",
+                 "How every scorecard figure is computed, and what it cannot tell you.",
+                 page_body("methodology", paths["methodology"]), pages.get("methodology"),
+                 st.coverage(site), page_prose("methodology"),
+                 st.report_url(pages.get("methodology"), site.settings, paths["methodology"]),
+                 canonical_url=address("methodology")),
+        CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
+                        "Every correction made to the record, newest first, and how to "
+                        "ask for one.",
+                        tuple((c, bodies[c.key]) for c in changes if c.is_correction),
+                        tuple(r for r in site.records if r.is_withdrawn),
+                        st.report_url(None, site.settings, paths["corrections"]),
+                        canonical_url=address("corrections")),
+        DataPage(paths["data"], "data.html", "Open data", data_words, files,
+                 site.settings.licence, canonical_url=data,
+                 json_ld=meta.dataset_json_ld(site, data, data_words, files,
+                                              site.settings.licence)),
+        DictionaryPage(paths["dictionary"], "dictionary.html", "Data dictionary",
+                       "Every field of every record, from the schemas.", dictionary_docs(),
+                       canonical_url=address("dictionary")),
+        TextPage(paths["search"], "search.html", "Search", f"Search {title}.", "", None,
+                 canonical_url=address("search")),
+        TextPage(paths["not_found"], "404.html", "Page not found",
+                 "There is no page at this address.", "", None),
+    ]  # fmt: skip

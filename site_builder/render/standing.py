@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
+from site_builder.vocabulary import COLLECTIONS, SourceKind
 
 # Source kinds that are the documents themselves, not someone's account of them.
 PRIMARY_KINDS = frozenset(
-    {"inspection_report", "review_report", "court_judgment", "official_report", "statistics",
-     "dataset"}
+    {SourceKind.INSPECTION_REPORT, SourceKind.REVIEW_REPORT, SourceKind.COURT_JUDGMENT,
+     SourceKind.OFFICIAL_REPORT, SourceKind.STATISTICS, SourceKind.DATASET}
 )  # fmt: skip
-STATEMENT_KINDS = frozenset({"statement"})  # what a party to the events said itself
+STATEMENT_KINDS = frozenset({SourceKind.STATEMENT})  # what a party to the events said itself
 # The records whose pages say what they rest on, and that the coverage list counts.
 JUDGED_COLLECTIONS = ("inspections", "cases")
 
@@ -67,13 +68,12 @@ class Coverage:
 
 def coverage(site: Site) -> tuple[Coverage, ...]:
     """For the methodology page: per collection, the records without a primary document."""
-    headings = {"inspections": "Inspections and judgements", "cases": "Cases"}
     result = []
     for collection in JUDGED_COLLECTIONS:
         listed = site.listed(collection)
         standings = [(record, source_standing(record, site)) for record in listed]
         secondary = tuple((r, s) for r, s in standings if not s.has_primary)
-        result.append(Coverage(collection, headings[collection], secondary, len(listed)))
+        result.append(Coverage(collection, COLLECTIONS[collection].title, secondary, len(listed)))
     return tuple(result)
 
 

@@ -14,6 +14,7 @@ import markupsafe
 
 from site_builder import models as m
 from site_builder import urls
+from site_builder import vocabulary as v
 from site_builder.errors import ContentError, SourceLocation
 
 
@@ -92,45 +93,24 @@ def url_for(context: jinja2.runtime.Context, target: Any, fragment: str = "") ->
     return urls.relative_url(page.output_path, to_path, fragment)
 
 
-def grade_label(grade: m.Grade | str | None) -> str:
+def grade_label(grade: v.Grade | str | None) -> str:
     """'Requires improvement' for requires_improvement; a dash for no grade."""
     if grade is None:
         return "—"
-    value = grade.value if isinstance(grade, m.Grade) else grade
-    return value.replace("_", " ").capitalize()
+    return v.Grade(grade).label
 
 
-# Contract words whose plain spelling out would garble an acronym or read badly.
-LABELS = {
-    "lscb": "Local Safeguarding Children Board",
-    "safeguarding_partnership": "Safeguarding partnership",
-    "national_panel": "National panel",
-    "scr_evaluation": "Evaluation of a serious case review",
-    "scr": "Serious case review",
-    "scr_rereview": "Second serious case review",
-    "cspr": "Child safeguarding practice review",
-    "rerun_ordered": "Re-run ordered",
-}
-
-
-def label(value: str) -> str:
+def label(value: v.Term | str) -> str:
     """A contract word such as metropolitan_district as page copy: 'Metropolitan district'."""
-    return LABELS.get(value, value.replace("_", " ").capitalize())
-
-
-RECORD_KINDS = {
-    "authorities": "Council",
-    "bodies": "Safeguarding board",
-    "cases": "Case",
-    "inspections": "Judgement",
-    "sources": "Source",
-    "pages": "Page",
-}
+    if isinstance(value, v.Term):
+        return value.label
+    return value.replace("_", " ").capitalize()  # a word of our own: a figure's metric
 
 
 def record_kind(record: m.Record) -> str:
     """What a record is, in page copy: 'Case', 'Council', 'Judgement'."""
-    return RECORD_KINDS.get(record.collection, "Record")
+    collection = v.COLLECTIONS.get(record.collection)
+    return collection.label if collection else "Record"
 
 
 def figure(value: float | None) -> str:
@@ -142,18 +122,9 @@ def figure(value: float | None) -> str:
     return f"{int(value):,}"
 
 
-REVIEW_KINDS = {
-    "scr": "Serious case review",
-    "scr_rereview": "Second serious case review",
-    "cspr": "Child safeguarding practice review",
-    "national_review": "National review",
-    "other": "Other review",
-}
-
-
-def review_kind(kind: str) -> str:
+def review_kind(kind: v.ReviewKind | str) -> str:
     """A review's kind as page copy: scr -> 'Serious case review'."""
-    return REVIEW_KINDS.get(kind, label(kind))
+    return v.ReviewKind(kind).label
 
 
 _ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>\s*$", re.DOTALL)

@@ -13,7 +13,7 @@ from site_builder.errors import ContentError, SourceLocation
 from site_builder.link import Site
 from site_builder.markup import RenderedMarkdown, render_markdown
 from site_builder.render import data
-from site_builder.render.pages import COLLECTION_TITLES
+from site_builder.vocabulary import COLLECTIONS
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def record_texts(records: Sequence[m.Record]) -> list[MarkdownText]:
 def known_paths(site: Site) -> frozenset[str]:
     """Every address a Markdown body may link to."""
     paths = {urls.record_path(r) for r in site.records}
-    paths |= {urls.collection_path(c) for c in COLLECTION_TITLES}
+    paths |= {urls.collection_path(c) for c in COLLECTIONS}
     paths |= set(urls.PAGE_PATHS.values())
     paths |= {
         f"data/{c}.{ext}" for c in (*data.DATA_COLLECTIONS, "scorecards") for ext in ("json", "csv")

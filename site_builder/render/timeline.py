@@ -28,13 +28,13 @@ def authority_timeline(site: Site, slug: str | None = None) -> Iterator[Timeline
         assert isinstance(case, m.Case)
         authority = site.authorities[case.authority]
         if case.date:
-            verb = "died" if case.harm == "died" else "was seriously harmed"
+            verb = "died" if case.has_died else "was seriously harmed"
             events.append(
                 TimelineEvent(case.date, f"{case.title}: the child {verb}", case, authority)
             )
         for review in case.reviews:
             if review.published:
-                text = f"{case.title}: {_REVIEW_WORDS.get(review.kind, 'review')} published"
+                text = f"{case.title}: {review.kind.in_sentence} published"
                 events.append(TimelineEvent(review.published, text, case, authority))
     yield from sorted(events, key=lambda e: (e.date.earliest(), e.date.latest(), e.text))
 
@@ -47,12 +47,3 @@ def _listed_of(
     if slug is None:
         return site.listed(collection)
     return sorted(backlinks.get(slug, ()), key=lambda record: record.slug)
-
-
-_REVIEW_WORDS = {
-    "scr": "serious case review",
-    "scr_rereview": "second serious case review",
-    "cspr": "child safeguarding practice review",
-    "national_review": "national review",
-    "other": "review",
-}

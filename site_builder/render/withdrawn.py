@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
+from site_builder.render import meta
 from site_builder.render import standing as st
 from site_builder.render.pages import PageContext
 
@@ -40,6 +41,7 @@ def withdrawn_page(record: m.Record, site: Site, reason_html: str) -> WithdrawnP
         withdrawal=record.corrections[last_of(record)],
         reason_html=reason_html,
         report_url=st.report_url(record, site.settings, path),
+        canonical_url=meta.canonical_url(site, path),
     )
 
 
