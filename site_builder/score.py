@@ -67,18 +67,19 @@ def tally(records: Iterable[m.Record]) -> Tally:
 class GradeTally:
     """Judgements by grade: exact grades, grades known only as a range, and the total."""
 
-    by_grade: dict[m.Grade, Tally]
-    by_range: dict[m.Grade, Tally]  # keyed by the lowest grade: adequate -> "adequate or better"
+    by_grade: tuple[tuple[m.Grade, Tally], ...]  # in grade order, each grade given
+    by_range: tuple[tuple[m.Grade, Tally], ...]  # by the lowest grade: adequate or better
     total: Tally
-    range_reasons: dict[m.Grade, tuple[Reason, ...]]  # why each range's grades are open
+    range_reasons: tuple[tuple[m.Grade, tuple[Reason, ...]], ...]  # why each range is open
 
     def grade(self, grade: m.Grade) -> Tally:
         """How many judgements got exactly this grade (a lower bound if any are unknown)."""
-        exact = self.by_grade.get(grade, Tally(0))
-        open_ranges = [lowest for lowest in self.by_range if _could_be(lowest, grade)]
+        exact = dict(self.by_grade).get(grade, Tally(0))
+        open_ranges = [lowest for lowest, _ in self.by_range if _could_be(lowest, grade)]
         if not open_ranges:
             return exact
-        reasons = tuple(reason for lowest in open_ranges for reason in self.range_reasons[lowest])
+        why = dict(self.range_reasons)
+        reasons = tuple(reason for lowest in open_ranges for reason in why[lowest])
         return Tally(exact.at_least, False, exact.records, _unique((*exact.reasons, *reasons)))
 
     @property
@@ -110,10 +111,10 @@ def count_grades(inspections: Iterable[m.Inspection]) -> GradeTally:
         total += Tally(inspection.known_count, known, (inspection,), reasons)
     order = list(m.Grade)
     return GradeTally(
-        {g: by_grade[g] for g in order if g in by_grade},
-        {g: by_range[g] for g in order if g in by_range},
+        tuple((g, by_grade[g]) for g in order if g in by_grade),
+        tuple((g, by_range[g]) for g in order if g in by_range),
         total,
-        range_reasons,
+        tuple(range_reasons.items()),
     )
 
 

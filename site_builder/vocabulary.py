@@ -126,6 +126,11 @@ class ServicesInvolved(Term):
     NO = "no"
     NOT_KNOWN = "not_known"
 
+    @property
+    def answer(self) -> str:
+        """The answer as page copy, with what it rests on: 'Yes, a source says so'."""
+        return _ANSWERS[self]
+
 
 class ReviewKind(Term):
     SCR = "scr"
@@ -187,6 +192,11 @@ _GRADE_RANKS = {
     Grade.ADEQUATE: 2,
     Grade.REQUIRES_IMPROVEMENT: 2,
     Grade.INADEQUATE: 1,
+}
+_ANSWERS = {
+    ServicesInvolved.YES: "Yes, a source says so",
+    ServicesInvolved.NO: "No, a source says not",
+    ServicesInvolved.NOT_KNOWN: "Not known: no source says",
 }
 _GROUP_HEADINGS = {
     AuthorityKind.METROPOLITAN_DISTRICT: "Metropolitan districts",

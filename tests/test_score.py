@@ -72,7 +72,7 @@ def test_not_graded_inspections_and_other_kinds_do_not_set_the_latest_grade(
     card = scorecards(content)["westshire"]
     assert card.latest_inspection is not None and card.latest_inspection.slug == "w1"
     assert card.direction is None
-    assert sorted(g.value for g in card.inspections.by_grade) == ["good", "not_graded"]
+    assert sorted(g.value for g, _ in card.inspections.by_grade) == ["good", "not_graded"]
 
 
 def test_aggregate_evaluations_count_as_that_many_judgements(make_site: MakeSite) -> None:
@@ -140,8 +140,8 @@ def test_reviews_approved_with_no_number_count_as_at_least_one_and_none_inadequa
     assert [reason.record.slug for reason in total.reasons] == ["approved"]
     assert "no number" in total.reasons[0].text
     assert card.scr_evaluations.inadequate.value == 0  # approved reviews were not inadequate
-    assert card.scr_evaluations.by_grade == {}
-    assert card.scr_evaluations.by_range[Grade.ADEQUATE].at_least == 1
+    assert card.scr_evaluations.by_grade == ()
+    assert dict(card.scr_evaluations.by_range)[Grade.ADEQUATE].at_least == 1
     assert card.scr_evaluations.grade(Grade.GOOD).is_exact is False  # some may have been good
 
 
@@ -152,7 +152,7 @@ def test_a_grade_given_for_some_judgements_only_leaves_the_rest_as_a_range(
     card = scorecards(make_site(evaluation("four", fields)))["westshire"]
     assert card.scr_evaluations.total.value == 4
     assert card.scr_evaluations.inadequate.value == 3
-    assert card.scr_evaluations.by_range[Grade.ADEQUATE].value == 1
+    assert dict(card.scr_evaluations.by_range)[Grade.ADEQUATE].value == 1
     assert card.scr_evaluations.grade(Grade.ADEQUATE).value is None  # 0 known, perhaps 1
 
 

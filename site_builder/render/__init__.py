@@ -20,6 +20,7 @@ from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.render import data, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
+from site_builder.render.record_pages import RecordPage, record_pages
 from site_builder.render.templating import template_error
 from site_builder.render.texts import known_paths
 from site_builder.render.withdrawn import withdrawn_pages
@@ -45,7 +46,7 @@ def render_site(
     rendered by `render_page`, through `map_pages` when given."""
     data_files = render_data(site, scorecards)
     contexts = [
-        *p.record_pages(site, scorecards, bodies, history),
+        *record_pages(site, scorecards, bodies, history),
         *withdrawn_pages(site, bodies),
         *p.list_pages(site),
         *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site)),
@@ -60,7 +61,7 @@ def render_site(
     output.update(data_files)
     output.update(feeds.render_feeds(site, sp.record_changes(site)))
     output.update(search.render_search_index(
-        c for c in contexts if isinstance(c, p.RecordPage) and c.is_indexable
+        c for c in contexts if isinstance(c, RecordPage) and c.is_indexable
     ))  # fmt: skip
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]

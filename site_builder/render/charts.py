@@ -131,9 +131,9 @@ Row = tuple[str, m.Grade, str]  # key, grade (for the colour), label
 
 def _rows(tallies: GradeTally) -> dict[Row, Tally]:
     rows: dict[Row, Tally] = {
-        (grade.value, grade, grade.label): found for grade, found in tallies.by_grade.items()
+        (grade.value, grade, grade.label): found for grade, found in tallies.by_grade
     }
-    for grade, found in tallies.by_range.items():
+    for grade, found in tallies.by_range:
         rows[(range_key(grade), grade, range_label(grade))] = found
     return rows
 

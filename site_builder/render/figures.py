@@ -58,10 +58,10 @@ def _grade_figures(
     prefix: str, tallies: GradeTally, own: tuple[m.Grade, ...] = ()
 ) -> Iterator[Figure]:
     """A figure per grade given, and per grade range; `own` grades have a figure of their own."""
-    for grade, found in tallies.by_grade.items():
+    for grade, found in tallies.by_grade:
         if grade not in own:
             yield Figure(f"{prefix}_{grade.value}", grade.label, found, 1)
-    for grade, found in tallies.by_range.items():
+    for grade, found in tallies.by_range:
         yield Figure(f"{prefix}_{range_key(grade)}", range_label(grade), found, 1)
 
 

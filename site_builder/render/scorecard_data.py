@@ -84,11 +84,11 @@ def scorecard_document(card: Scorecard, url_of: UrlOf) -> dict[str, Any]:
 
 
 def _exact_grades(tallies: GradeTally) -> dict[str, int | None]:
-    return {grade.value: found.value for grade, found in tallies.by_grade.items()}
+    return {grade.value: found.value for grade, found in tallies.by_grade}
 
 
 def _range_grades(tallies: GradeTally) -> dict[str, int | None]:
-    return {range_key(grade): found.value for grade, found in tallies.by_range.items()}
+    return {range_key(grade): found.value for grade, found in tallies.by_range}
 
 
 def _latest(latest: m.Inspection, url_of: UrlOf) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from site_builder import models as m
-from site_builder.render.pages import RecordPage
+from site_builder.render.record_pages import RecordPage
 from site_builder.vocabulary import COLLECTIONS
 
 SEARCH_FOLDER = "search-index"
@@ -120,8 +120,8 @@ def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
         yield NAME_WEIGHT, page.authority.name
     for name in ("region", "gss_code", "judged_by", "framework", "publisher"):
         yield TEXT_WEIGHT, getattr(record, name, None) or ""
-    for name in ("findings", "actions", "proceedings"):  # Markdown: its text, not its links
-        yield TEXT_WEIGHT, plain_text(page.html_of(name))
+    for text_html in page.text_html:  # Markdown fields: their text, not their links
+        yield TEXT_WEIGHT, plain_text(text_html)
     yield TEXT_WEIGHT, plain_text(page.body_html)
 
 

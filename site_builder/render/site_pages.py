@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from site_builder import markup, urls
 from site_builder import models as m
@@ -14,6 +14,7 @@ from site_builder.render import standing as st
 from site_builder.render.data import DataFile, data_file_list
 from site_builder.render.dictionary import DictionaryPage, dictionary_docs
 from site_builder.render.pages import KindGroup, PageContext
+from site_builder.render.record_pages import Editorial, editorial
 from site_builder.render.standing import Coverage
 from site_builder.render.timeline import TimelineEvent, authority_timeline
 from site_builder.score import Scorecard
@@ -88,14 +89,12 @@ class ComparePage(PageContext):
 
 
 @dataclass(frozen=True)
-class TextPage(PageContext):
-    """A site page whose words come from a page record (methodology) plus fixed copy."""
+class MethodologyPage(PageContext):
+    """The methodology: the words of its page record, and the records without a primary."""
 
     body_html: str
-    source_page: m.Record | None
-    coverage: tuple[Coverage, ...] = ()  # the methodology's list of records without a primary
-    prose: dict[str, str] = field(default_factory=dict)  # the page record's Markdown fields
-    report_url: str = ""
+    coverage: tuple[Coverage, ...]
+    editorial: Editorial | None  # the foot of its page record, when there is one
 
 
 @dataclass(frozen=True)
@@ -173,9 +172,13 @@ def site_page_contexts(
         html = markup.render_markdown(record.body, at_path, known_paths, record.body_line).html
         return p.with_top_heading(html, 2)
 
-    def page_prose(slug: str) -> dict[str, str]:
-        """A page record's Markdown fields (its corrections) as HTML, keyed by field."""
-        return p.prose_html(pages[slug], bodies) if slug in pages else {}
+    def page_foot(slug: str) -> Editorial | None:
+        """The foot of a page record shown on a site page: its corrections, report link."""
+        if slug not in pages:
+            return None
+        return editorial(
+            pages[slug], bodies, st.report_url(pages[slug], site.settings, paths[slug])
+        )
 
     def address(name: str) -> str:
         return meta.canonical_url(site, paths[name])
@@ -192,12 +195,10 @@ def site_page_contexts(
                      tuple(authority_timeline(site)), canonical_url=address("timeline")),
         ComparePage(paths["compare"], "compare.html", "Compare councils",
                     "Councils of the same kind side by side.", groups, canonical_url=address("compare")),
-        TextPage(paths["methodology"], "methodology.html", "Methodology",
-                 "How every scorecard figure is computed, and what it cannot tell you.",
-                 page_body("methodology", paths["methodology"]), pages.get("methodology"),
-                 st.coverage(site), page_prose("methodology"),
-                 st.report_url(pages.get("methodology"), site.settings, paths["methodology"]),
-                 canonical_url=address("methodology")),
+        MethodologyPage(paths["methodology"], "methodology.html", "Methodology",
+                        "How every scorecard figure is computed, and what it cannot tell you.",
+                        page_body("methodology", paths["methodology"]), st.coverage(site),
+                        page_foot("methodology"), canonical_url=address("methodology")),
         CorrectionsPage(paths["corrections"], "corrections.html", "Corrections",
                         "Every correction made to the record, newest first, and how to "
                         "ask for one.",
@@ -212,8 +213,8 @@ def site_page_contexts(
         DictionaryPage(paths["dictionary"], "dictionary.html", "Data dictionary",
                        "Every field of every record, from the schemas.", dictionary_docs(),
                        canonical_url=address("dictionary")),
-        TextPage(paths["search"], "search.html", "Search", f"Search {title}.", "", None,
-                 canonical_url=address("search")),
-        TextPage(paths["not_found"], "404.html", "Page not found",
-                 "There is no page at this address.", "", None),
+        PageContext(paths["search"], "search.html", "Search", f"Search {title}.",
+                    canonical_url=address("search")),
+        PageContext(paths["not_found"], "404.html", "Page not found",
+                    "There is no page at this address."),
     ]  # fmt: skip
