@@ -82,36 +82,39 @@ def link_records(
         }
         for name in COLLECTIONS
     }
+    scope = _Scope(everything, known_slugs, visible)
     errors = [
         error
         for name, found in sorted(everything.items())
         for record in found.values()
-        for error in _check_references(
-            record, everything, known_slugs, visible, record.slug in visible[name]
-        )
+        for error in _check_references(record, scope, record.slug in visible[name])
     ]
     published = [r for found in visible.values() for r in found.values() if not r.is_withdrawn]
     errors += check_consistency(published, everything.get("sources", {}))
     return _with_backlinks(settings, visible), errors
 
 
-def _check_references(
-    record: m.Record,
-    everything: dict[str, RecordMap],
-    known_slugs: dict[str, frozenset[str]],
-    visible: dict[str, RecordMap],
-    is_published: bool,
-) -> list[ContentError]:
+@dataclass(frozen=True)
+class _Scope:
+    """What references are checked against: every valid record, every record file's slug
+    (valid or not), and the records this build publishes."""
+
+    everything: dict[str, RecordMap]
+    known_slugs: dict[str, frozenset[str]]
+    visible: dict[str, RecordMap]
+
+
+def _check_references(record: m.Record, scope: _Scope, is_published: bool) -> list[ContentError]:
     errors = []
     for ref in record.references:
-        known = everything.get(ref.collection, {})
-        if ref.slug not in known and ref.slug in known_slugs.get(ref.collection, ()):
+        known = scope.everything.get(ref.collection, {})
+        if ref.slug not in known and ref.slug in scope.known_slugs.get(ref.collection, ()):
             continue  # the target has errors of its own
-        fits = _rule_of(record, ref, known_slugs)
+        fits = _rule_of(record, ref, scope.known_slugs)
         if ref.slug not in known:
-            options = _acceptable(record, ref, everything, known_slugs, visible, is_published)
+            options = _acceptable(record, ref, scope, is_published)
             message = _unknown_message(record, ref, options)
-        elif is_published and ref.slug not in visible[ref.collection]:
+        elif is_published and ref.slug not in scope.visible[ref.collection]:
             target = known[ref.slug]
             state = "a draft" if target.status is m.Status.DRAFT else "under embargo"
             message = (
@@ -119,7 +122,7 @@ def _check_references(
                 f"which is {state}: publish both together or remove the reference"
             )
         elif fits is not None and not fits(known[ref.slug]):
-            options = _acceptable(record, ref, everything, known_slugs, visible, is_published)
+            options = _acceptable(record, ref, scope, is_published)
             message = _misfit_message(record, ref, options)
         else:
             continue
@@ -146,27 +149,21 @@ def _rule_of(
     return None
 
 
-def _acceptable(
-    record: m.Record,
-    ref: m.Reference,
-    everything: dict[str, RecordMap],
-    known_slugs: dict[str, frozenset[str]],
-    visible: dict[str, RecordMap],
-    is_published: bool,
-) -> list[str]:
+def _acceptable(record: m.Record, ref: m.Reference, scope: _Scope, is_published: bool) -> list[str]:
     """The slugs the rules would accept in place of this reference's: a did-you-mean must
     never lead an editor to a record that is then refused (a draft, another council's board)."""
-    fits = _rule_of(record, ref, known_slugs)
-    known = everything.get(ref.collection, {})
+    fits = _rule_of(record, ref, scope.known_slugs)
+    known = scope.everything.get(ref.collection, {})
 
     def is_acceptable(slug: str) -> bool:
         if slug not in known:  # a file with errors of its own: the rule cannot be checked
             return fits is None
-        if is_published and slug not in visible[ref.collection]:
+        if is_published and slug not in scope.visible[ref.collection]:
             return False
         return fits is None or fits(known[slug])
 
-    return sorted(slug for slug in known_slugs.get(ref.collection, ()) if is_acceptable(slug))
+    candidates = scope.known_slugs.get(ref.collection, ())
+    return sorted(slug for slug in candidates if is_acceptable(slug))
 
 
 def _unknown_message(record: m.Record, ref: m.Reference, acceptable: list[str]) -> str:

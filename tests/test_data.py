@@ -210,11 +210,11 @@ def test_scorecards_json_is_keyed_by_council_and_matches_the_scorecards(
         card = scorecards[slug]
         assert data["url"] == f"{BASE}authorities/{slug}/"
         assert data["inspections_by_grade"] == {
-            g.value: t.value for g, t in card.inspections.by_grade.items()
+            g.value: t.value for g, t in card.inspections.by_grade
         }
         assert data["scr_evaluations"] == {
             "total": card.scr_evaluations.total.value,
-            "by_grade": {g.value: t.value for g, t in card.scr_evaluations.by_grade.items()},
+            "by_grade": {g.value: t.value for g, t in card.scr_evaluations.by_grade},
             "by_grade_range": {},
             "inadequate": card.scr_evaluations.inadequate.value,
         }
