@@ -40,8 +40,9 @@ def main() -> None:
     else:
         report = pipeline.build_site(config)
     total = time.perf_counter() - started
-    for stage, seconds in report.stage_seconds:  # the build times its own stages
-        print(f"{stage:24} {seconds:7.2f} s")
+    for stage, seconds in report.stage_seconds:  # the build times its own stages and steps
+        name = "  " + stage.split(": ", 1)[1] if ": " in stage else stage
+        print(f"{name:24} {seconds:7.2f} s")
     print(f"{'whole build':24} {total:7.2f} s")
     own, children = (resource.getrusage(who).ru_maxrss / 1024 for who in
                      (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))  # fmt: skip

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -35,6 +36,7 @@ from site_builder.write import write_changed
 # needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
 if TYPE_CHECKING:
     from site_builder.link import Site
+    from site_builder.render import Step
     from site_builder.score import Scorecard
 
 Valid = Record | SiteSettings
@@ -63,6 +65,16 @@ class StageClock:
             return function(*args)
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+    @contextmanager
+    def step(self, stage: str, step: str) -> Iterator[None]:
+        """Time one step inside a stage: reported as 'stage: step', before the stage."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            name = f"{stage}: {step}"
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
     def report(self) -> tuple[tuple[str, float], ...]:
         return tuple(self.seconds.items())
@@ -100,7 +112,7 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
     _stop_on_errors(listing, records, site, texts)
     scorecards = clock.run("score", _score, site.value)
     files = clock.run("render", _render, config, records.value, site.value, texts.value,
-                      scorecards, history, cache, progress)  # fmt: skip
+                      scorecards, history, cache, progress, partial(clock.step, "render"))  # fmt: skip
     manifest = clock.run("write", write_changed, files, config.output_dir, cache.reuse())
     count = sum(1 for _ in site.value.records)
     inputs = _inputs(config, listing, cache.records.digests, history)
@@ -190,6 +202,7 @@ def _render(
     history: History,
     cache: BuildCache,
     progress: Progress | None,
+    step: Step,
 ) -> dict[str, bytes]:
     """Every output file; a page made from the same things as last time is the last build's."""
     from site_builder.render import render_site
@@ -201,7 +214,7 @@ def _render(
     def map_pages(render: Any, pages: Any, prepare: Any) -> list[bytes]:
         return cache.pages.map(render, pages, site.settings, env, config.jobs, progress, prepare)
 
-    return render_site(site, scorecards, texts, config, env, history, map_pages)
+    return render_site(site, scorecards, texts, config, env, history, map_pages, step)
 
 
 def refuse_unsafe_output(config: SiteConfig) -> None:

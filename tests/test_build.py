@@ -339,3 +339,20 @@ def test_a_template_syntax_error_is_reported_as_its_file_and_line_without_a_trac
         "1 error; nothing was written",
     ]
     assert not Path("out").exists()
+
+
+def test_a_build_reports_the_time_of_each_stage_in_order(make_site: MakeSite) -> None:
+    from site_builder.config import SiteConfig, build_date
+    from site_builder.pipeline import build_site
+
+    config = SiteConfig(make_site(), TEMPLATES, Path("out"), today=build_date())
+    stages = [name for name, _ in build_site(config).stage_seconds if ": " not in name]
+    assert stages == ["list", "read", "link", "render texts", "score", "render", "write",
+                      "save cache"]  # fmt: skip
+    steps = [name for name, seconds in build_site(config).stage_seconds if seconds >= 0]
+    assert steps == ["list"], "a build with nothing to do does nothing but list the content"
+    report = dict(
+        build_site(SiteConfig(config.content_dir, TEMPLATES, Path("other"))).stage_seconds
+    )
+    assert {"render: pages", "render: open data", "render: search index"} <= set(report)
+    assert report["render"] >= report["render: pages"] >= 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,11 @@ RenderPage = Callable[[Any], bytes]
 # How the pages are rendered: (render one page, the pages, what to do first with the pages
 # to be rendered) -> each page's bytes in order. The pipeline passes one that reuses pages.
 PageMap = Callable[[RenderPage, Sequence[Any], Callable[[list[Any]], None]], list[bytes]]
+Step = Callable[[str], AbstractContextManager[None]]  # times a named step of the stage
+
+
+def untimed(name: str) -> AbstractContextManager[None]:
+    return nullcontext()
 
 
 def render_site(
@@ -41,28 +47,34 @@ def render_site(
     env: jinja2.Environment,
     history: History | None = None,
     map_pages: PageMap | None = None,
+    step: Step = untimed,
 ) -> Output:
     """Return every file of the site, keyed by output path, in path order; each page is
-    rendered by `render_page`, through `map_pages` when given."""
-    data_files = render_data(site, scorecards)
-    contexts = [
-        *record_pages(site, scorecards, bodies, history),
-        *withdrawn_pages(site, bodies),
-        *p.list_pages(site),
-        *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site)),
-    ]
+    rendered by `render_page`, through `map_pages` when given. `step(name)` times each
+    step of the stage."""
+    with step("open data"):
+        data_files = render_data(site, scorecards)
+    with step("page contexts"):
+        contexts = [
+            *record_pages(site, scorecards, bodies, history),
+            *withdrawn_pages(site, bodies),
+            *p.list_pages(site),
+            *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site)),
+        ]
     try:
-        rendered = (map_pages or render_each)(
-            partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
-        )
+        with step("pages"):
+            rendered = (map_pages or render_each)(
+                partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
+            )
     except jinja2.TemplateSyntaxError as problem:
         raise BuildFailed([template_error(problem, config.templates_dir)]) from None
     output = {page.output_path: content for page, content in zip(contexts, rendered, strict=True)}
     output.update(data_files)
-    output.update(feeds.render_feeds(site, sp.record_changes(site)))
-    output.update(search.render_search_index(
-        c for c in contexts if isinstance(c, RecordPage) and c.is_indexable
-    ))  # fmt: skip
+    with step("feeds"):
+        output.update(feeds.render_feeds(site, sp.record_changes(site)))
+    with step("search index"):
+        pages = [c for c in contexts if isinstance(c, RecordPage) and c.is_indexable]
+        output.update(search.render_search_index(pages))
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
     output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, listed)
