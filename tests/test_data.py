@@ -16,6 +16,7 @@ import pytest
 import yaml
 from conftest import MakeSite
 from helpers import MINIMAL, TEMPLATES, build
+from helpers import make_site as copy_site
 
 from site_builder.config import SiteConfig
 from site_builder.link import Site
@@ -32,9 +33,10 @@ OPEN_DATA_ONLY = {"slug", "page_url", "body_markdown"}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site, dict[str, Scorecard]]:
     """The minimal fixture built once, with the model it was built from."""
-    output = tmp_path_factory.mktemp("data") / "out"
-    assert build(MINIMAL, output).status == 0
-    site, _ = check_site(SiteConfig(MINIMAL, TEMPLATES, output, today=dt.date(2025, 11, 22)))
+    folder = tmp_path_factory.mktemp("data")
+    content, output = copy_site(folder), folder / "out"  # a copy: the cache goes beside it
+    assert build(content, output).status == 0
+    site, _ = check_site(SiteConfig(content, TEMPLATES, output, today=dt.date(2025, 11, 22)))
     return output, site, score_authorities(site)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MakeSite
-from helpers import MINIMAL, TEMPLATES, build
+from helpers import TEMPLATES, build
+from helpers import make_site as copy_site
 
 from site_builder import models as m
 from site_builder.config import SiteConfig
@@ -24,9 +25,10 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
-    output = tmp_path_factory.mktemp("feeds") / "out"
-    assert build(MINIMAL, output).status == 0
-    site, _ = check_site(SiteConfig(MINIMAL, TEMPLATES, output, today=dt.date(2025, 11, 22)))
+    folder = tmp_path_factory.mktemp("feeds")
+    content, output = copy_site(folder), folder / "out"  # a copy: the cache goes beside it
+    assert build(content, output).status == 0
+    site, _ = check_site(SiteConfig(content, TEMPLATES, output, today=dt.date(2025, 11, 22)))
     return output, site
 
 
