@@ -15,7 +15,7 @@ Manifest = dict[str, FileState]  # what an output folder holds, by output path
 
 
 def content_hash(content: bytes) -> bytes:
-    """The hash a manifest keeps of a file's bytes."""
+    """The hash of a file's bytes: what a manifest keeps, and what the build cache keys by."""
     return hashlib.blake2b(content, digest_size=16).digest()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -60,20 +60,19 @@ class StageClock:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def run(self, stage: str, function: Callable[..., Result], *args: Any) -> Result:
-        started = time.perf_counter()
-        try:
+        with self._timed(stage):
             return function(*args)
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+    def step(self, stage: str, step: str) -> AbstractContextManager[None]:
+        """Time one step inside a stage: reported as 'stage: step', before the stage."""
+        return self._timed(f"{stage}: {step}")
 
     @contextmanager
-    def step(self, stage: str, step: str) -> Iterator[None]:
-        """Time one step inside a stage: reported as 'stage: step', before the stage."""
+    def _timed(self, name: str) -> Iterator[None]:
         started = time.perf_counter()
         try:
             yield
         finally:
-            name = f"{stage}: {step}"
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
     def report(self) -> tuple[tuple[str, float], ...]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder import models as m
 from site_builder.incremental import stores
-from site_builder.incremental.fingerprint import Fingerprinter, digest_bytes
+from site_builder.incremental.fingerprint import Fingerprinter
 from site_builder.incremental.pages import PageCache
 from site_builder.incremental.records import RecordCache
 from site_builder.incremental.stores import (
@@ -33,7 +33,7 @@ from site_builder.incremental.stores import (
     write_store,
 )
 from site_builder.incremental.texts import TextCache
-from site_builder.manifest import Manifest, holds_exactly
+from site_builder.manifest import Manifest, content_hash, holds_exactly
 from site_builder.write import Reuse
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class BuildCache:
             path = getattr(record, "path", None)
             digest = self.records.digests.get(str(path)) if path is not None else None
             if digest is not None:
-                self.pages.fingerprinter.know(record, digest_bytes(str(path).encode() + digest))
+                self.pages.fingerprinter.know(record, content_hash(str(path).encode() + digest))
 
     def is_output_current(self, inputs: bytes) -> bool:
         """Whether the last build had exactly these inputs and its output is untouched."""
@@ -117,4 +117,4 @@ class BuildCache:
 
 def inputs_digest(*parts: Any) -> bytes:
     """One hash of every input of a build (content hashes, templates, settings, history)."""
-    return digest_bytes(stores.code_digest() + Fingerprinter().digest(parts))
+    return content_hash(stores.code_digest() + Fingerprinter().digest(parts))

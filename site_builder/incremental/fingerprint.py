@@ -13,10 +13,7 @@ from typing import Any
 
 import jinja2
 
-
-def digest_bytes(content: bytes) -> bytes:
-    """The content hash used by the cache and the write stage."""
-    return hashlib.blake2b(content, digest_size=16).digest()
+from site_builder.manifest import content_hash
 
 
 class Unfingerprintable(Exception):
@@ -42,19 +39,19 @@ def template_closure_digest(env: jinja2.Environment, name: str) -> bytes:
         except jinja2.TemplateNotFound:  # named in a comment, say: rendering would fail
             seen[current] = b"missing"
             continue
-        seen[current] = digest_bytes(source.encode())
+        seen[current] = content_hash(source.encode())
         for reference in _REFERENCE.findall(source):
             literal = _LITERAL.match(reference)
             if literal is None:  # a name computed at run time: depend on every template
-                return digest_bytes(b"".join(_all_templates(env)))
+                return content_hash(b"".join(_all_templates(env)))
             pending.append(literal.group(2))
-    return digest_bytes(b"".join(k.encode() + b"\0" + v for k, v in sorted(seen.items())))
+    return content_hash(b"".join(k.encode() + b"\0" + v for k, v in sorted(seen.items())))
 
 
 def _all_templates(env: jinja2.Environment) -> Iterable[bytes]:
     assert env.loader is not None
     for name in sorted(env.loader.list_templates()):
-        yield name.encode() + b"\0" + digest_bytes(env.loader.get_source(env, name)[0].encode())
+        yield name.encode() + b"\0" + content_hash(env.loader.get_source(env, name)[0].encode())
 
 
 class Fingerprinter:

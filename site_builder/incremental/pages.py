@@ -12,11 +12,10 @@ from site_builder.incremental import stores
 from site_builder.incremental.fingerprint import (
     Fingerprinter,
     Unfingerprintable,
-    digest_bytes,
     template_closure_digest,
 )
 from site_builder.incremental.workers import map_missing
-from site_builder.manifest import Manifest, read_as_written
+from site_builder.manifest import Manifest, content_hash, read_as_written
 
 if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build with nothing to do
     import jinja2
@@ -73,7 +72,7 @@ class PageCache:
         except Unfingerprintable:
             return None
         template = self._template_digest(page.template, env)
-        fingerprint = digest_bytes(stores.code_digest() + template + digest)
+        fingerprint = content_hash(stores.code_digest() + template + digest)
         self.new_fingerprints[page.output_path] = fingerprint
         return fingerprint
 

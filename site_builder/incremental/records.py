@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.config import Progress
-from site_builder.incremental.fingerprint import digest_bytes
 from site_builder.incremental.stores import LazyStore
 from site_builder.incremental.workers import map_missing
 from site_builder.load import MAX_FILE_BYTES, read_capped
+from site_builder.manifest import content_hash
 
 if TYPE_CHECKING:  # loaded when records are read: a build with nothing to do never needs it
     from site_builder.record_files import RecordFile
@@ -74,7 +74,7 @@ class RecordCache:
             stat = os.stat(path)
             is_known = entry[1] is not None and entry[1] == signature_of(stat)
             is_too_large = stat.st_size > MAX_FILE_BYTES  # refused: never read whole
-            if not is_known and (is_too_large or digest_bytes(path.read_bytes()) != entry[0]):
+            if not is_known and (is_too_large or content_hash(path.read_bytes()) != entry[0]):
                 return None
             digests[str(path)] = entry[0]
         return digests
@@ -101,7 +101,7 @@ class RecordCache:
         if name not in self.records.entries:
             return None  # never valid before: the worker reads it
         content, stat = read_capped(path)
-        digest, signature = digest_bytes(content), settled_signature(stat)
+        digest, signature = content_hash(content), settled_signature(stat)
         record = self._record(name, digest)
         if record is not None and self.index.get(name) != (digest, signature):
             self.index[name] = (digest, signature)
@@ -144,4 +144,4 @@ class _Worker:
 
     def __call__(self, path: Path) -> _Read:
         content, stat = read_capped(path)
-        return _Read(digest_bytes(content), settled_signature(stat), self.read(path, content))
+        return _Read(content_hash(content), settled_signature(stat), self.read(path, content))

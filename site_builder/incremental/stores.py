@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from site_builder.incremental.fingerprint import digest_bytes
+from site_builder.manifest import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def code_digest() -> bytes:
     for path in sorted(package.rglob("*")):
         if path.suffix in {".py", ".json"} and "__pycache__" not in path.parts:
             hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
-            hasher.update(digest_bytes(path.read_bytes()))
+            hasher.update(content_hash(path.read_bytes()))
     for name in DEPENDENCIES:
         hasher.update(f"{name}={_version(name)}\0".encode())
     hasher.update(sys.version.encode())
@@ -56,7 +56,7 @@ def folder_digests(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
     return {
-        path.relative_to(folder).as_posix(): digest_bytes(path.read_bytes())
+        path.relative_to(folder).as_posix(): content_hash(path.read_bytes())
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -144,4 +144,4 @@ class LazyStore:
 
 def output_store_path(folder: Path, output_dir: Path, name: str, suffix: str) -> Path:
     """A store or folder of the cache that belongs to one output folder."""
-    return folder / f"{name}-{digest_bytes(os.fsencode(output_dir)).hex()[:16]}{suffix}"
+    return folder / f"{name}-{content_hash(os.fsencode(output_dir)).hex()[:16]}{suffix}"

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from site_builder.config import Progress
-from site_builder.incremental.fingerprint import digest_bytes
 from site_builder.incremental.stores import LazyStore
 from site_builder.incremental.workers import map_missing
+from site_builder.manifest import content_hash
 
 if TYPE_CHECKING:  # loaded when texts are rendered: a build with nothing to do never needs them
     from site_builder.markup import RenderedMarkdown
@@ -65,4 +65,4 @@ class TextCache:
 
 
 def _key(text: MarkdownText) -> bytes:
-    return digest_bytes(text.page_path.encode() + b"\0" + text.markdown.encode())
+    return content_hash(text.page_path.encode() + b"\0" + text.markdown.encode())
