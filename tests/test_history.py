@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import snapshot
 
 from site_builder import history
 from site_builder.cli import main
@@ -159,3 +160,35 @@ def test_parse_log_keeps_the_newest_change_of_each_file() -> None:
 )
 def test_history_link_from_the_origin_remote(remote: str, link: str | None) -> None:
     assert history_link(remote) == link
+
+
+def test_a_cache_restored_from_another_commit_serves_no_stale_page(
+    checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the publish workflow: commit A is built in a fresh checkout and its build cache
+    saved; commit B (a record edited to the same size, on a later date) is checked out
+    fresh in the same place, the cache restored, and built: its pages are a cold build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763769600")
+    case = checkout / "content" / "cases" / "child-b.md"
+    case.write_text(case.read_text().replace("title: Child B", "title: Child Q"))
+    git(checkout, "commit", "--quiet", "-am", "Edit child B", when="2026-01-05T09:00:00+00:00")
+    runner, cache = tmp_path / "runner", Path(".cache") / "site-builder"
+
+    def publish(commit: str, where: Path, restore: Path | None = None) -> dict[str, str]:
+        git(tmp_path, "clone", "--quiet", str(checkout), str(where))
+        git(where, "checkout", "--quiet", commit)
+        if restore is not None:
+            (where / cache).parent.mkdir()
+            shutil.move(restore, where / cache)
+        args = ["--content", str(where / "content"), "--output", str(where / "output")]
+        assert main(["build", *args, "--templates", str(REPO / "templates")]) == 0
+        return snapshot(where / "output")
+
+    publish("HEAD~1", runner)
+    shutil.move(runner / cache, tmp_path / "saved")
+    shutil.rmtree(runner)
+    restored = publish("HEAD", runner, restore=tmp_path / "saved")
+    assert restored == publish("HEAD", tmp_path / "cold")
+    page = (runner / "output" / "cases" / "child-b" / "index.html").read_text()
+    assert "Child Q" in page and "Child B" not in page
+    assert "2026-01-05" in page  # its last change, from the new commit

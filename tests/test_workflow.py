@@ -95,3 +95,18 @@ def test_main_is_built_and_published_to_pages(workflow: dict[Any, Any]) -> None:
 
 def test_workflow_grants_only_read_access_by_default(workflow: dict[Any, Any]) -> None:
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_publishing_restores_and_saves_the_build_cache(workflow: dict[Any, Any]) -> None:
+    """A publish after a small commit is an incremental build: the cache of the newest
+    earlier publish is restored before the build (tests/test_history.py shows that a cache
+    from another commit cannot serve a stale page)."""
+    steps = steps_of(workflow["jobs"]["publish"])
+    names = [step.get("uses", "") or step.get("run", "") for step in steps]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert names.index(cache["uses"]) < names.index("site-builder build")
+    assert cache["with"]["path"] == ".cache/site-builder"
+    key = cache["with"]["key"]
+    assert "${{ github.sha }}" in key  # saved anew by every commit: a cache entry never changes
+    prefix = key.split("${{ github.sha }}")[0]
+    assert cache["with"]["restore-keys"].splitlines() == [prefix]
