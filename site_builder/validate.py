@@ -7,6 +7,7 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 
 from site_builder import models as m
@@ -57,8 +58,18 @@ def _is_contact(value: object) -> bool:
     return bool(_EMAIL.match(value)) or (value.startswith("https://") and _is_web_url(value))
 
 
+# Two validators per schema: jsonschema-rs, compiled, answers yes or no about 25 times faster;
+# jsonschema, only where that answer is no, says what is wrong and where (schema_errors.py).
 _VALIDATORS = {
     name: Draft202012Validator(schema, format_checker=FORMATS)
+    for name, schema in load_schemas().items()
+}
+_FAST_VALIDATORS = {
+    name: jsonschema_rs.validator_for(
+        schema,
+        formats={name: check for name, (check, _) in FORMATS.checkers.items()},
+        validate_formats=True,
+    )
     for name, schema in load_schemas().items()
 }
 
@@ -124,6 +135,8 @@ def _is_misread_number(value: Any, text: str) -> bool:
 
 
 def _schema_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:
+    if _FAST_VALIDATORS[raw.collection].is_valid(fields):
+        return
     for error in _VALIDATORS[raw.collection].iter_errors(fields):
         yield from translate_error(raw, error)
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = b"site-builder-cache 1\n"
 FOLDER = Path(".cache") / "site-builder"
-DEPENDENCIES = ("jinja2", "markdown", "nh3", "pyyaml", "jsonschema", "markupsafe")
+DEPENDENCIES = ("jinja2", "markdown", "nh3", "pyyaml", "jsonschema", "jsonschema-rs", "markupsafe")
 
 
 def default_folder(content_dir: Path) -> Path:
