@@ -35,7 +35,10 @@ from site_builder.write import write_changed
 # The stages after loading are imported where they run: a build with nothing to do never
 # needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
 if TYPE_CHECKING:
+    import jinja2
+
     from site_builder.link import Site
+    from site_builder.live import Linked
     from site_builder.render import Step
     from site_builder.score import Scorecard
 
@@ -51,6 +54,7 @@ class BuildReport:
     records: int
     files: int
     stage_seconds: tuple[tuple[str, float], ...] = ()
+    linked: Linked | None = None  # what the build linked, when asked to keep it
 
 
 @dataclass
@@ -88,19 +92,24 @@ class Staged(Generic[Value]):
     errors: list[ContentError]
 
 
-def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
+def build_site(
+    config: SiteConfig, progress: Progress | None = None, keep: bool = False
+) -> BuildReport:
     """Run every stage and swap the new site into the output folder.
 
     The cache of the last builds (beside the content) lets this redo only what changed:
-    nothing at all when no input changed and the output is as it was left."""
+    nothing at all when no input changed and the output is as it was left, unless `keep`
+    asks for what the build linked (the live preview keeps it to render edits at once)."""
     refuse_unsafe_output(config)  # before any work or cache
     cache = BuildCache.open(default_folder(config.content_dir), config.output_dir)
     clock = StageClock()
     listing = clock.run("list", list_content, config.content_dir)
     history = read_history(config.content_dir)
     unchanged = cache.records.digests_if_unchanged(listing.paths)
-    if unchanged is not None and cache.is_output_current(
-        _inputs(config, listing, unchanged, history)
+    if (
+        not keep
+        and unchanged is not None
+        and cache.is_output_current(_inputs(config, listing, unchanged, history))
     ):
         tidy_beside(config.output_dir)  # what killed builds left goes, even with nothing to do
         return BuildReport(cache.state["records"], cache.state["files"], clock.report())
@@ -110,13 +119,15 @@ def build_site(config: SiteConfig, progress: Progress | None = None) -> BuildRep
                       cache, progress)  # fmt: skip
     _stop_on_errors(listing, records, site, texts)
     scorecards = clock.run("score", _score, site.value)
+    env = _environment(config, cache)
     files = clock.run("render", _render, config, records.value, site.value, texts.value,
-                      scorecards, history, cache, progress, partial(clock.step, "render"))  # fmt: skip
+                      scorecards, history, cache, env, progress, partial(clock.step, "render"))  # fmt: skip
     manifest = clock.run("write", write_changed, files, config.output_dir, cache.reuse())
     count = sum(1 for _ in site.value.records)
     inputs = _inputs(config, listing, cache.records.digests, history)
     clock.run("save cache", cache.save, inputs, manifest, count)
-    return BuildReport(count, len(files), clock.report())
+    linked = _linked(config, site.value, texts.value, scorecards, history, env) if keep else None
+    return BuildReport(count, len(files), clock.report(), linked)
 
 
 def check_site(config: SiteConfig) -> tuple[Site, dict[str, str]]:
@@ -200,20 +211,38 @@ def _render(
     scorecards: dict[str, Scorecard],
     history: History,
     cache: BuildCache,
+    env: jinja2.Environment,
     progress: Progress | None,
     step: Step,
 ) -> dict[str, bytes]:
     """Every output file; a page made from the same things as last time is the last build's."""
     from site_builder.render import render_site
-    from site_builder.render.templating import make_environment
 
     cache.remember_records(records)
-    env = make_environment(config.templates_dir, cache.compiled_templates(), config.include_drafts)
 
     def map_pages(render: Any, pages: Any, prepare: Any) -> list[bytes]:
         return cache.pages.map(render, pages, site.settings, env, config.jobs, progress, prepare)
 
     return render_site(site, scorecards, texts, config, env, history, map_pages, step)
+
+
+def _environment(config: SiteConfig, cache: BuildCache) -> jinja2.Environment:
+    from site_builder.render.templating import make_environment
+
+    return make_environment(config.templates_dir, cache.compiled_templates(), config.include_drafts)
+
+
+def _linked(
+    config: SiteConfig,
+    site: Site,
+    texts: dict[str, str],
+    scorecards: dict[str, Scorecard],
+    history: History,
+    env: jinja2.Environment,
+) -> Linked:
+    from site_builder.live import Linked
+
+    return Linked.of(config, site, texts, scorecards, history, env)
 
 
 def refuse_unsafe_output(config: SiteConfig) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,14 @@ _HOST_HEADER = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<p
 
 @dataclass
 class BuildState:
-    """The outcome of the latest build: deliberately mutable, shared by watcher and handlers."""
+    """The outcome of the latest build: deliberately mutable, shared by watcher and handlers
+    (on the server's loop only): its errors, what it linked (live.Linked), and the pages of
+    edits made since, served from memory until a full build has them (`edits` counts them)."""
 
     errors: tuple[str, ...] = ()
+    linked: Any = None
+    fresh: dict[str, bytes] = field(default_factory=dict)
+    edits: int = 0
 
     @property
     def is_failing(self) -> bool:
@@ -186,6 +191,15 @@ def page_handler(state: BuildState) -> type[StaticFileHandler]:
         def set_extra_headers(self, path: str) -> None:
             self.set_header("Cache-Control", "no-store")
 
+        async def get(self, path: str, include_body: bool = True) -> None:
+            """A page rendered after a save and not yet written is sent from memory."""
+            fresh = state.fresh.get(output_path(path))
+            if fresh is None:
+                return await super().get(path, include_body)  # type: ignore[no-any-return]
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_extra_headers(path)
+            self.finish(fresh if include_body else b"")
+
         @classmethod
         def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> Any:
             if not abspath.endswith(".html"):
@@ -205,3 +219,8 @@ def page_handler(state: BuildState) -> type[StaticFileHandler]:
                 super().write_error(status_code, **kwargs)
 
     return PageHandler
+
+
+def output_path(address: str) -> str:
+    """The output file a page address names: '' -> 'index.html', 'cases/x/' -> 'cases/x/index.html'."""
+    return address + "index.html" if address == "" or address.endswith("/") else address

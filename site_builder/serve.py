@@ -1,23 +1,30 @@
 """Dev server: build, serve output/ with live reload, rebuild on every change to the sources.
 
-A failed rebuild leaves the last good output/ as it was, and the site stays browsable: every
-page is sent with the list of errors at its top (never written into output/) until a rebuild
-succeeds. The web side (addresses, Host check, what is added to pages) is in preview.py.
+After a save, the pages of the edited records are rendered at once from what the last build
+linked (live.py) and served from memory; the browser reloads. The full build then runs in a
+background thread, so requests are answered meanwhile, and the browser reloads again when it
+is done. A failed rebuild leaves the last good output/ as it was, and the site stays
+browsable: every page is sent with the list of errors at its top (never written into
+output/) until a rebuild succeeds. The web side (addresses, Host check, what is added to
+pages) is in preview.py.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from livereload.handlers import LiveReloadHandler  # type: ignore[import-untyped]
 from livereload.watcher import Watcher  # type: ignore[import-untyped]
-from tornado.ioloop import PeriodicCallback
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 from site_builder.config import SiteConfig
 from site_builder.errors import BuildFailed, UsageError
@@ -37,8 +44,9 @@ def serve_site(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000) ->
     state = BuildState()
     rebuild_site(config, state)
     server = PreviewServer(ServedAddress(host, port), state, SnapshotWatcher())
+    builds = BackgroundBuilds(config, state)
     for folder in watched_folders(config):
-        server.watch(str(folder), lambda changed: _rebuild_and_reload(config, state, changed))
+        server.watch(str(folder), builds.on_change)
     _quiet_request_logs()
     log.info("serving %s on http://%s:%d/ (Ctrl+C to stop)", config.output_dir, host, port)
     try:
@@ -54,21 +62,34 @@ def watched_folders(config: SiteConfig) -> list[Path]:
     return [folder for folder in (config.content_dir, config.templates_dir) if folder.exists()]
 
 
-def rebuild_site(config: SiteConfig, state: BuildState) -> bool:
-    """Build into output/; on any failure keep the last good output and record the errors."""
+@dataclass(frozen=True)
+class Outcome:
+    """What one build gave the preview: its errors, or what it linked."""
+
+    errors: tuple[str, ...]
+    linked: Any = None  # live.Linked
+
+
+def run_build(config: SiteConfig) -> Outcome:
+    """Build into output/; any failure becomes the errors to show (the last good output stays)."""
     started = time.perf_counter()
     try:
-        report = build_site(config)
+        report = build_site(config, keep=True)
     except BuildFailed as failed:
-        state.errors = tuple(str(error) for error in failed.errors)
+        return Outcome(tuple(str(error) for error in failed.errors))
     except UsageError as problem:  # say, the output folder was replaced by one of the user's
-        state.errors = (f"site-builder: {problem}",)
+        return Outcome((f"site-builder: {problem}",))
     except Exception as problem:  # noqa: BLE001 - a crash in one rebuild must not stop the server
-        state.errors = (describe_crash(problem, config.templates_dir),)
-    else:
-        state.errors = ()
-        elapsed = time.perf_counter() - started
-        log.info("built %d records into %d files (%.2f s)", report.records, report.files, elapsed)
+        return Outcome((describe_crash(problem, config.templates_dir),))
+    elapsed = time.perf_counter() - started
+    log.info("built %d records into %d files (%.2f s)", report.records, report.files, elapsed)
+    return Outcome((), report.linked)
+
+
+def rebuild_site(config: SiteConfig, state: BuildState) -> bool:
+    """Build here and now, and take its outcome (the first build of the preview)."""
+    outcome = run_build(config)
+    state.errors, state.linked = outcome.errors, outcome.linked or state.linked
     if state.errors:
         _log_errors(state.errors)
     return not state.errors
@@ -92,14 +113,68 @@ def _log_errors(errors: tuple[str, ...]) -> None:
               "" if count == 1 else "s")  # fmt: skip
 
 
-def _rebuild_and_reload(config: SiteConfig, state: BuildState, changed: list[str]) -> None:
-    """Rebuild, then tell every open browser to reload; log the time since the save."""
-    saved = max((_mtime(path) for path in changed), default=time.time())
-    log.info("changed: %s", ", ".join(os.path.relpath(path) for path in changed[:3]))
-    rebuild_site(config, state)
-    log.info("%.2f s from save to rebuild", max(0.0, time.time() - saved))
-    is_css = len(changed) == 1 and changed[0].endswith(".css") and not state.is_failing
-    LiveReloadHandler.reload_waiters(changed[0] if is_css else "*")
+class BackgroundBuilds:
+    """Answers each save: the edited pages at once, then a full build in a thread of its
+    own (one at a time; saves made meanwhile start one more when it ends)."""
+
+    def __init__(self, config: SiteConfig, state: BuildState) -> None:
+        self.config, self.state = config, state
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="site-builder")
+        self.running: Future[Outcome] | None = None
+        self.queued: list[str] = []  # what changed since the running build started
+        self.edits_at_start = 0
+        self.saved = 0.0
+
+    def on_change(self, changed: list[str]) -> None:
+        """Called on the server's loop when files changed and settled."""
+        self.saved = max((_mtime(path) for path in changed), default=time.time())
+        log.info("changed: %s", ", ".join(os.path.relpath(path) for path in changed[:3]))
+        if self._serve_first(changed):
+            LiveReloadHandler.reload_waiters("*")
+        if self.running is None:
+            self._start(changed)
+        else:
+            self.queued.extend(changed)
+
+    def _serve_first(self, changed: list[str]) -> bool:
+        """Render and serve the edited records' pages now, where the edit allows it."""
+        from site_builder.live import first_pages
+
+        if self.state.linked is None or self.state.is_failing:
+            return False
+        first = first_pages(self.state.linked, changed)
+        if first is None:
+            return False
+        self.state.linked, pages = first
+        self.state.fresh.update(pages)
+        self.state.edits += 1
+        log.info("%.3f s from save to the first %d pages", time.time() - self.saved, len(pages))
+        return True
+
+    def _start(self, changed: list[str]) -> None:
+        self.edits_at_start = self.state.edits
+        self.running = self.executor.submit(run_build, self.config)
+        IOLoop.current().add_future(self.running, lambda done: self._finished(done, changed))
+
+    def _finished(
+        self, done: Future[Outcome] | asyncio.Future[Outcome], changed: list[str]
+    ) -> None:
+        """On the loop again: take the build's outcome, reload, start the next if needed."""
+        outcome, self.running = done.result(), None
+        is_current = self.state.edits == self.edits_at_start  # no edit shown since it started
+        self.state.errors = outcome.errors
+        if outcome.linked is not None and is_current:
+            self.state.linked = outcome.linked
+        if is_current:
+            self.state.fresh.clear()
+        if self.state.errors:
+            _log_errors(self.state.errors)
+        log.info("%.2f s from save to rebuild", max(0.0, time.time() - self.saved))
+        is_css = len(changed) == 1 and changed[0].endswith(".css") and not self.state.is_failing
+        LiveReloadHandler.reload_waiters(changed[0] if is_css else "*")
+        if self.queued:
+            queued, self.queued = sorted(set(self.queued)), []
+            self._start(queued)
 
 
 def _mtime(path: str) -> float:

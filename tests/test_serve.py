@@ -106,7 +106,8 @@ def test_server_serves_the_site_and_rebuilds_after_an_edit(server: Server, site:
     record.write_text(record.read_text().replace("title: Child A\n", "title: Child Aurora\n"))
     page = wait_for(f"{base}/cases/child-a/", lambda _, text: "Child Aurora" in text, process)
     assert "<h1>Child Aurora</h1>" in page
-    assert "Child Aurora" in (site / "out" / "cases" / "child-a" / "index.html").read_text()
+    written = site / "out" / "cases" / "child-a" / "index.html"
+    wait_for(f"{base}/", lambda *_: "Child Aurora" in written.read_text(), process)
 
 
 ERRORS_SHOWN = 'class="site-builder-errors"'
@@ -185,7 +186,7 @@ def test_serve_refuses_an_output_folder_inside_the_templates_before_serving(
 def test_rebuild_records_any_exception_instead_of_raising(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(config: SiteConfig) -> None:
+    def explode(config: SiteConfig, **options: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(serve, "build_site", explode)

@@ -125,10 +125,10 @@ def record_pages(
     WithdrawnPage, render/withdrawn.py)."""
     for record in site.records:
         if not record.is_withdrawn:
-            yield _record_page(record, site, scorecards, texts, (history or {}))
+            yield record_page(record, site, scorecards, texts, (history or {}))
 
 
-def _record_page(
+def record_page(
     record: m.Record,
     site: Site,
     scorecards: dict[str, Scorecard],
