@@ -20,7 +20,7 @@ from site_builder import models as m
 from site_builder import urls
 from site_builder.history import History
 from site_builder.link import Site, is_visible
-from site_builder.load import read_capped
+from site_builder.load import is_editor_junk, read_capped
 from site_builder.record_files import read_and_validate
 from site_builder.render import render_page
 from site_builder.render.record_pages import record_page
@@ -66,7 +66,8 @@ def first_pages(linked: Linked, changed: Iterable[str]) -> tuple[Linked, dict[st
     """The site with the edited records in place, and the pages that show them most
     directly (their own, their council's, the sources they cite) by output path; None
     where the edit is one for the full build alone."""
-    edits = [_reread(linked, os.path.abspath(path)) for path in changed]
+    paths = [os.path.abspath(path) for path in changed if not is_editor_junk(Path(path).name)]
+    edits = [_reread(linked, path) for path in paths]
     if not edits or any(edit is None for edit in edits):
         return None
     pairs = [edit for edit in edits if edit is not None]

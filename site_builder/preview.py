@@ -196,9 +196,13 @@ def page_handler(state: BuildState) -> type[StaticFileHandler]:
             fresh = state.fresh.get(output_path(path))
             if fresh is None:
                 return await super().get(path, include_body)  # type: ignore[no-any-return]
+            self.absolute_path = None  # no file: no entity tag either (compute_etag)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_extra_headers(path)
             self.finish(fresh if include_body else b"")
+
+        def compute_etag(self) -> str | None:
+            return None if self.absolute_path is None else super().compute_etag()
 
         @classmethod
         def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> Any:

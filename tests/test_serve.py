@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.client
+import os
 import shutil
 import socket
 import subprocess
@@ -96,18 +98,23 @@ def server(site: Path) -> Iterator[Server]:
 
 
 def test_server_serves_the_site_and_rebuilds_after_an_edit(server: Server, site: Path) -> None:
-    base, process, _ = server
+    base, process, log = server
     page = wait_for(f"{base}/cases/child-a/", lambda status, _: status == 200, process)
     assert "<h1>Child A</h1>" in page
     assert "livereload.js" in page  # the browser reloads itself after each rebuild
     status, missing = fetch(f"{base}/no-such-page/")
     assert status == 404 and "Page not found" in missing  # the site's own 404 page
     record = site / "content" / "cases" / "child-a.md"
-    record.write_text(record.read_text().replace("title: Child A\n", "title: Child Aurora\n"))
+    saved = site / "saved.md"  # saved whole, as editors do: written aside, then moved in place
+    saved.write_text(record.read_text().replace("title: Child A\n", "title: Child Aurora\n"))
+    os.replace(saved, record)
     page = wait_for(f"{base}/cases/child-a/", lambda _, text: "Child Aurora" in text, process)
     assert "<h1>Child Aurora</h1>" in page
     written = site / "out" / "cases" / "child-a" / "index.html"
     wait_for(f"{base}/", lambda *_: "Child Aurora" in written.read_text(), process)
+    wait_for(f"{base}/", lambda *_: "from save to rebuild" in log.read_text(), process)
+    assert "s from save to the first 3 pages" in log.read_text()  # the case, its council, source
+    assert "Traceback" not in log.read_text()
 
 
 ERRORS_SHOWN = 'class="site-builder-errors"'
@@ -137,8 +144,11 @@ def test_bad_edit_keeps_the_last_good_site_browsable_with_the_errors_over_it_the
     assert tree_hash(site / "out") == output_before  # nothing of the errors written to output/
 
     record.write_text(good.replace("title: Child A\n", "title: Child Again\n"))
-    page = wait_for(f"{base}/cases/child-a/", lambda _, text: "Child Again" in text, process)
-    assert "<h1>Child Again</h1>" in page and ERRORS_SHOWN not in page
+    # The build writes the page a moment before the server hears that it succeeded (and
+    # only then tells the browser to reload): wait for both.
+    page = wait_for(f"{base}/cases/child-a/",
+                    lambda _, text: "Child Again" in text and ERRORS_SHOWN not in text, process)  # fmt: skip
+    assert "<h1>Child Again</h1>" in page
 
 
 def test_template_error_is_shown_as_its_file_and_line_and_the_server_stays_up(
@@ -212,18 +222,30 @@ def test_errors_over_a_page_are_escaped_and_need_no_inline_style_or_script() -> 
     assert "<style" not in alone and "style=" not in alone and "&lt;script&gt;" in alone
 
 
-def test_watcher_runs_its_task_once_the_folder_has_settled(tmp_path: Path) -> None:
+def test_watcher_hands_over_the_changed_files_once_the_folder_has_settled(
+    tmp_path: Path,
+) -> None:
+    """Three quick writes, then quiet: the task runs once, with every file that changed."""
     calls: list[list[str]] = []
-    watcher = serve.SnapshotWatcher()
-    watcher.watch(str(tmp_path), calls.append)
-    watcher._changes.clear()
-    (tmp_path / "a.md").write_text("one")
-    watcher.examine()  # sees the change
-    assert calls == []
-    watcher.examine()  # nothing new since: settled
-    assert calls == [[str(tmp_path / "a.md")]]
-    watcher.examine()
-    assert len(calls) == 1
+    watcher = serve.ChangeWatcher()
+    (tmp_path / "content").mkdir()
+    watcher.watch(str(tmp_path / "content"), calls.append)
+
+    async def edit_then_wait() -> None:
+        assert watcher.start(lambda: None)
+        await asyncio.sleep(0.3)  # the watch has begun
+        for name in ("a.md", "b.md", "a.md"):
+            (tmp_path / "content" / name).write_text(name)
+            await asyncio.sleep(0.005)
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if calls:
+                break
+        await asyncio.sleep(0.2)  # nothing more comes
+
+    asyncio.run(edit_then_wait())
+    content = tmp_path / "content"
+    assert calls == [[str(content / "a.md"), str(content / "b.md")]]
 
 
 # --- only the served address, only its own pages on the live-reload socket -------------------
