@@ -11,7 +11,7 @@ from site_builder import models as m
 from site_builder import urls
 from site_builder.history import History, RecordChange
 from site_builder.link import Site
-from site_builder.render import charts, councils, meta
+from site_builder.render import charts, councils, meta, trends
 from site_builder.render import figures as f
 from site_builder.render import standing as st
 from site_builder.render.pages import PageContext, with_top_heading
@@ -65,6 +65,7 @@ class AuthorityPage(RecordPage):
     peers: tuple[councils.CouncilRow, ...]  # the council first, then its peers
     neighbours: tuple[m.Authority, ...]
     timeline: tuple[TimelineYear, ...]
+    trend: trends.TrendChart | None  # its graded inspections over time; None if it has none
     published: tuple[PublishedFigure, ...]  # totals others published, with their sources
 
 
@@ -171,6 +172,7 @@ def _own_fields(
             "peers": councils.peer_rows(record, scorecards, site.authorities),
             "neighbours": tuple(site.authorities[s] for s in record.statistical_neighbours),
             "timeline": timeline_years(authority_timeline(site, record.slug)),
+            "trend": trends.authority_trend(site, record),
             "published": tuple(
                 PublishedFigure(x, site.get("sources", x.source),
                                 field_html(record, texts, f"figures.{index}.note"))
