@@ -192,3 +192,17 @@ def test_a_grade_known_only_as_a_range_is_an_open_mark_at_its_lowest_grade(
     (mark,) = chart.marks
     assert mark.is_range and mark.grade.value == "good"
     assert mark.y == {row.label: row.y for row in chart.rows}["Good"]
+
+
+def test_a_long_record_is_described_by_its_counts_and_its_latest_grade(
+    make_site: MakeSite,
+) -> None:
+    files: dict[str, str] = {}
+    for n, grade in enumerate(["good", "inadequate"] * 3 + ["requires_improvement"]):
+        files |= inspection(f"i{n}", f"{2010 + n}-05-01", grade)
+    chart = chart_of(make_site(files))
+    assert chart is not None
+    assert chart.description == (
+        "7 graded inspections from 2010 to 2016: good 3, requires improvement 1, "
+        "inadequate 3. The latest: requires improvement (2016)."
+    )

@@ -4,6 +4,7 @@ computes, the template only draws. The table beside it is its text alternative."
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -22,6 +23,7 @@ PLOT_END = WIDTH - 22
 RADIUS = 6  # of a mark
 MIN_LABEL_SPACE = 44  # between two year labels
 YEAR_STEPS = (1, 2, 5, 10, 20, 50)
+MAX_RUNS = 5  # beyond this many runs of one grade, the description counts grades instead
 # The four grades of the frameworks since 2013, best first; adequate, the older framework's
 # word, ranks with requires improvement (the methodology's ranks), so it shares their line.
 RANKS = ((4, "Outstanding"), (3, "Good"), (2, "Requires improvement"), (1, "Inadequate"))
@@ -191,13 +193,32 @@ def _ticks(first: int, last: int, scale: _Scale) -> tuple[YearTick, ...]:
 
 def describe_trend(graded: tuple[m.Inspection, ...]) -> str:
     """The chart in one sentence, runs of one grade together: 'Inadequate 4 times (2008 to
-    2014), then requires improvement (2018), then good (2023).'"""
-    runs = []
-    for _, run in groupby(graded, key=lambda i: i.grade_words):
-        found = list(run)
-        words = found[0].grade_words.lower()
+    2014), then requires improvement (2018), then good (2023).' Past MAX_RUNS runs, the
+    count of each grade and the latest instead."""
+    runs = [list(run) for _, run in groupby(graded, key=lambda i: i.grade_words)]
+    if len(runs) > MAX_RUNS:
+        counts = Counter(i.grade_words.lower() for i in graded)
+        each = ", ".join(f"{words} {n}" for words, n in sorted(counts.items(), key=_best_first))
+        latest = graded[-1]
+        return (
+            f"{len(graded)} graded inspections from {graded[0].date.year} to "
+            f"{latest.date.year}: {each}. The latest: {latest.grade_words.lower()} "
+            f"({latest.date.year})."
+        )
+    parts = []
+    for found in runs:
         first, last = found[0].date.year, found[-1].date.year
         years = str(first) if first == last else f"{first} to {last}"
         times = f" {len(found)} times" if len(found) > 1 else ""
-        runs.append(f"{words}{times} ({years})")
-    return (", then ".join(runs) + ".").capitalize()
+        parts.append(f"{found[0].grade_words.lower()}{times} ({years})")
+    return (", then ".join(parts) + ".").capitalize()
+
+
+def _best_first(item: tuple[str, int]) -> tuple[int, str]:
+    """A grade's words ('good', 'adequate or better') in the order of the grades, best first."""
+    words = item[0]
+    order = [grade.label.lower() for grade in Grade]
+    return (
+        next((n for n, label in enumerate(order) if words.startswith(label)), len(order)),
+        words,
+    )
