@@ -48,6 +48,11 @@ def authority_feed_path(slug: str) -> str:
     return f"{COLLECTIONS['authorities'].address_prefix}{slug}/feed.xml"
 
 
+def timeline_kind_path(kind: str) -> str:
+    """The output path of the timeline of one kind of event: 'timeline/reviews/index.html'."""
+    return f"timeline/{kind}/index.html"
+
+
 def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     """A link from one output file to another, relative, with `index.html` left off."""
     start = posixpath.dirname(from_path) or "."

@@ -159,6 +159,28 @@ class ChangeKind(Term):
     CORRECTED = "corrected"
 
 
+class TimelineKind(Term):
+    """What a timeline event is, for filtering the timeline; each value is the address of
+    the timeline page of that kind (/timeline/<value>/), and the order is the filter's."""
+
+    INSPECTIONS = "inspections"
+    REVIEW_EVALUATIONS = "review-evaluations"
+    INTERVENTIONS = "interventions"
+    INQUIRIES = "inquiries"
+    DEATHS_AND_HARM = "deaths-and-harm"
+    REVIEWS = "reviews"
+
+    @property
+    def label(self) -> str:
+        """The kind as page copy, in the plural: 'Inspections of services'."""
+        return _TIMELINE_LABELS[self]
+
+    @classmethod
+    def of_inspection(cls, kind: InspectionKind) -> TimelineKind:
+        """The timeline kind of a judgement of this kind."""
+        return _TIMELINE_KIND_OF_INSPECTION[kind]
+
+
 class Status(Enum):
     """Whether a record is published, a draft, or withdrawn (its address kept)."""
 
@@ -215,4 +237,20 @@ _SPELLED_OUT: dict[type[Term], dict[str, str]] = {
         "other": "Other review",
     },
     ReviewStatus: {"rerun_ordered": "Re-run ordered"},
+}
+_TIMELINE_LABELS = {
+    TimelineKind.INSPECTIONS: "Inspections of services",
+    TimelineKind.REVIEW_EVALUATIONS: "Evaluations of serious case reviews",
+    TimelineKind.INTERVENTIONS: "Directions and improvement notices",
+    TimelineKind.INQUIRIES: "Inquiries and other judgements",
+    TimelineKind.DEATHS_AND_HARM: "Deaths and serious harm",
+    TimelineKind.REVIEWS: "Reviews published",
+}
+_TIMELINE_KIND_OF_INSPECTION = {
+    InspectionKind.INSPECTION: TimelineKind.INSPECTIONS,
+    InspectionKind.SCR_EVALUATION: TimelineKind.REVIEW_EVALUATIONS,
+    InspectionKind.MINISTERIAL_DIRECTION: TimelineKind.INTERVENTIONS,
+    InspectionKind.IMPROVEMENT_NOTICE: TimelineKind.INTERVENTIONS,
+    InspectionKind.SCRUTINY_INQUIRY: TimelineKind.INQUIRIES,
+    InspectionKind.OTHER: TimelineKind.INQUIRIES,
 }

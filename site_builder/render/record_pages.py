@@ -11,12 +11,12 @@ from site_builder import models as m
 from site_builder import urls
 from site_builder.history import History, RecordChange
 from site_builder.link import Site
-from site_builder.render import charts, councils, meta
+from site_builder.render import charts, councils, meta, trends
 from site_builder.render import figures as f
 from site_builder.render import standing as st
 from site_builder.render.pages import PageContext, with_top_heading
 from site_builder.render.related import Related, related_records
-from site_builder.render.timeline import TimelineEvent, authority_timeline
+from site_builder.render.timeline import TimelineYear, authority_timeline, timeline_years
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS
 
@@ -64,7 +64,8 @@ class AuthorityPage(RecordPage):
     chart: charts.GradeChart
     peers: tuple[councils.CouncilRow, ...]  # the council first, then its peers
     neighbours: tuple[m.Authority, ...]
-    timeline: tuple[TimelineEvent, ...]
+    timeline: tuple[TimelineYear, ...]
+    trend: trends.TrendChart | None  # its graded inspections over time; None if it has none
     published: tuple[PublishedFigure, ...]  # totals others published, with their sources
 
 
@@ -170,7 +171,8 @@ def _own_fields(
             "chart": charts.grade_chart(record.name, card),
             "peers": councils.peer_rows(record, scorecards, site.authorities),
             "neighbours": tuple(site.authorities[s] for s in record.statistical_neighbours),
-            "timeline": tuple(authority_timeline(site, record.slug)),
+            "timeline": timeline_years(authority_timeline(site, record.slug)),
+            "trend": trends.authority_trend(site, record),
             "published": tuple(
                 PublishedFigure(x, site.get("sources", x.source),
                                 field_html(record, texts, f"figures.{index}.note"))

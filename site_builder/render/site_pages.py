@@ -16,7 +16,7 @@ from site_builder.render.dictionary import DictionaryPage, dictionary_docs
 from site_builder.render.pages import KindGroup, PageContext
 from site_builder.render.record_pages import Editorial, editorial
 from site_builder.render.standing import Coverage
-from site_builder.render.timeline import TimelineEvent, authority_timeline
+from site_builder.render.timeline_pages import timeline_pages
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS, ChangeKind
 
@@ -76,11 +76,6 @@ def split_at_first_section(body_html: str) -> tuple[str, str]:
         else:
             depth += 1
     return body_html, ""
-
-
-@dataclass(frozen=True)
-class TimelinePage(PageContext):
-    events: tuple[TimelineEvent, ...]
 
 
 @dataclass(frozen=True)
@@ -190,9 +185,7 @@ def site_page_contexts(
         HomePage(paths["home"], "home.html", title, site.settings.description, groups,
                  tuple(changes[:LATEST_CHANGES]), page_body("about", paths["home"]),
                  canonical_url=home, json_ld=meta.website_json_ld(site, home)),
-        TimelinePage(paths["timeline"], "timeline.html", "Timeline",
-                     "Every dated judgement, death and review in the record, oldest first.",
-                     tuple(authority_timeline(site)), canonical_url=address("timeline")),
+        *timeline_pages(site),
         ComparePage(paths["compare"], "compare.html", "Compare councils",
                     "Councils of the same kind side by side.", groups, canonical_url=address("compare")),
         MethodologyPage(paths["methodology"], "methodology.html", "Methodology",
