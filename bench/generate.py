@@ -22,6 +22,7 @@ from pathlib import Path
 RECORDS_PER_AUTHORITY = 60
 RECORDS_PER_SOURCE = 20
 KINDS = ("metropolitan_district", "london_borough", "unitary", "county")
+GSS_PREFIXES = ("E08", "E09", "E06", "E10")  # the ONS code of each kind begins so
 REGIONS = (
     "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
     "East of England", "London", "South East", "South West",
@@ -102,7 +103,11 @@ def make_authorities(count: int) -> list[Authority]:
         slug = name.lower().replace(" ", "-")
         result.append(
             Authority(
-                slug, f"{name} Council", KINDS[n % 4], REGIONS[n % 9], f"E{6 + n % 4:02d}{n:06d}"
+                slug,
+                f"{name} Council",
+                KINDS[n % 4],
+                REGIONS[n % 9],
+                f"{GSS_PREFIXES[n % 4]}{n:06d}",
             )
         )
     return result

@@ -103,6 +103,9 @@ class Authority(Record):
     website: str | None = None
     statistical_neighbours: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
+    ended: PartialDate | None = None  # abolished or replaced, as `ended_source` dates it
+    ended_source: str | None = None
+    succeeded_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

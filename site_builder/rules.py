@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from site_builder import models as m
+from site_builder import vocabulary as v
 from site_builder.errors import ContentError
 from site_builder.load import RawRecord
 
@@ -26,6 +27,8 @@ def rule_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentErr
             "set kind: ministerial_direction or remove the field",
         )
     yield from _date_order_problems(raw, fields)
+    if raw.collection == "authorities":
+        yield from _authority_problems(raw, fields)
     if fields.get("status") == "withdrawn" and not fields.get("corrections"):
         yield ContentError(
             raw.location(("status",)),
@@ -75,6 +78,35 @@ def _date_order_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[Con
             f"'published' ({out.iso}) is before 'date' ({began.iso}): 'date' is when the "
             "inspection or judgement took place, 'published' when its report came out",
         )
+
+
+def _authority_problems(raw: RawRecord, fields: dict[str, Any]) -> Iterator[ContentError]:
+    """A council's kind follows from its ONS code; an end date needs the source that gives it."""
+    code, kind = fields.get("gss_code"), fields.get("kind")
+    if isinstance(code, str) and isinstance(kind, str):
+        from_code = v.AuthorityKind.of_gss_code(code)
+        prefixes = ", ".join(sorted(f"{k.gss_prefix} {k.value}" for k in v.AuthorityKind))
+        if from_code is None:
+            yield ContentError(
+                raw.location(("gss_code",)),
+                f"ONS code '{code}' begins '{code[:3]}', which is not a council with "
+                f"children's services; codes begin {prefixes}",
+            )
+        elif from_code.value != kind:
+            yield ContentError(
+                raw.location(("kind",)),
+                f"kind '{kind}' does not agree with ONS code '{code}', which begins "
+                f"'{from_code.gss_prefix}': write kind '{from_code.value}' ({prefixes}), "
+                "or correct the code",
+            )
+    for field, needs in (("ended", "ended_source"), ("succeeded_by", "ended")):
+        if field in fields and needs not in fields:
+            yield ContentError(
+                raw.location((field,)),
+                f"'{field}' needs '{needs}': "
+                + ("name the source record that gives the date" if needs == "ended_source"
+                   else "give the date the council ended, as a source gives it"),
+            )  # fmt: skip
 
 
 def _date(value: str) -> m.PartialDate | None:

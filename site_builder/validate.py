@@ -200,6 +200,9 @@ def _build_authority(raw: RawRecord, f: dict[str, Any]) -> m.Authority:
         website=f.get("website"),
         statistical_neighbours=tuple(f.get("statistical_neighbours", [])),
         figures=figures,
+        ended=_date(f.get("ended")),
+        ended_source=f.get("ended_source"),
+        succeeded_by=tuple(f.get("succeeded_by", [])),
     )
 
 

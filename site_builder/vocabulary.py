@@ -75,6 +75,17 @@ class AuthorityKind(Term):
         """The heading of the councils of this kind: 'London boroughs'."""
         return _GROUP_HEADINGS[self]
 
+    @property
+    def gss_prefix(self) -> str:
+        """How the ONS codes of councils of this kind begin: 'E08'."""
+        return _GSS_PREFIXES[self]
+
+    @classmethod
+    def of_gss_code(cls, code: str) -> AuthorityKind | None:
+        """The kind of council an ONS code names, from its first three characters; None
+        where they name no council with children's services."""
+        return next((kind for kind in cls if code.startswith(_GSS_PREFIXES[kind])), None)
+
 
 class BodyKind(Term):
     LSCB = "lscb"
@@ -220,6 +231,15 @@ _ANSWERS = {
     ServicesInvolved.NO: "No, a source says not",
     ServicesInvolved.NOT_KNOWN: "Not known: no source says",
 }
+# The ONS entity codes of the councils responsible for children's services (the first three
+# characters of a GSS code).
+_GSS_PREFIXES = {
+    AuthorityKind.METROPOLITAN_DISTRICT: "E08",
+    AuthorityKind.LONDON_BOROUGH: "E09",
+    AuthorityKind.UNITARY: "E06",
+    AuthorityKind.COUNTY: "E10",
+}
+
 _GROUP_HEADINGS = {
     AuthorityKind.METROPOLITAN_DISTRICT: "Metropolitan districts",
     AuthorityKind.LONDON_BOROUGH: "London boroughs",

@@ -26,7 +26,7 @@ FILL = {
     "name_status": "pseudonym",
     "harm": "died",
     "region": "London",
-    "gss_code": "E09000099",
+    "gss_code": "E06000099",
     "judged_by": "Ofsted",
     "date": "2020-01-01",
     "published": "2020-02",

@@ -20,6 +20,15 @@ Body text.
 """
 
 
+WESTSHIRE = """name: Westshire County Council
+kind: county
+region: South West
+gss_code: E10000001
+sources: [report-a]
+"""
+ENDED = "ended: '2021-04-01'\nended_source: report-a\n"
+
+
 def check(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
     status = main(["check", "--content", "content"])
     return status, capsys.readouterr().err.splitlines()
@@ -230,6 +239,33 @@ BAD_INPUTS = {
          "cases/child-c.md": CASE.replace("[report-a]", "[report-a, draft-report]")},
         [("content/cases/child-c.md:6: 'sources' refers to source 'draft-report', which is a draft: "
          "publish both together or remove the reference")],
+    ),
+    "kind_disagrees_with_ons_code": (
+        {"authorities/westshire.yaml": WESTSHIRE.replace("kind: county", "kind: unitary")},
+        [("content/authorities/westshire.yaml:2: kind 'unitary' does not agree with ONS code "
+         "'E10000001', which begins 'E10': write kind 'county' (E06 unitary, "
+         "E08 metropolitan_district, E09 london_borough, E10 county), or correct the code")],
+    ),
+    "ons_code_of_no_council_with_childrens_services": (
+        {"authorities/westshire.yaml": WESTSHIRE.replace("E10000001", "E07000001")},
+        [("content/authorities/westshire.yaml:4: ONS code 'E07000001' begins 'E07', which is not "
+         "a council with children's services; codes begin E06 unitary, "
+         "E08 metropolitan_district, E09 london_borough, E10 county")],
+    ),
+    "end_date_without_its_source": (
+        {"authorities/westshire.yaml": WESTSHIRE + "ended: '2021-04-01'\n"},
+        [("content/authorities/westshire.yaml:6: 'ended' needs 'ended_source': name the source "
+         "record that gives the date")],
+    ),
+    "successor_without_an_end_date": (
+        {"authorities/westshire.yaml": WESTSHIRE + "succeeded_by: [eastborough]\n"},
+        [("content/authorities/westshire.yaml:6: 'succeeded_by' needs 'ended': give the date the "
+         "council ended, as a source gives it")],
+    ),
+    "unknown_successor": (
+        {"authorities/westshire.yaml": WESTSHIRE + ENDED + "succeeded_by: [eastboro]\n"},
+        [("content/authorities/westshire.yaml:8: unknown authority 'eastboro' in 'succeeded_by' "
+         "(did you mean 'eastborough'?)")],
     ),
 }  # fmt: skip
 

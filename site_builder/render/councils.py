@@ -125,9 +125,13 @@ def council_table(kind: str, heading: str, rows: list[CouncilRow]) -> CouncilTab
 def peer_rows(
     authority: m.Authority, scorecards: dict[str, Scorecard], authorities: dict[str, m.Authority]
 ) -> tuple[CouncilRow, ...]:
-    """The council first, then its peers of the same kind in name order."""
+    """The council first, then those of its peers of the same kind that have something in
+    the record, in name order: a council with nothing yet has no figures to set beside."""
     card = scorecards[authority.slug]
-    peers = sorted((authorities[slug] for slug in card.peers), key=lambda a: (a.name, a.slug))
+    peers = sorted(
+        (authorities[slug] for slug in card.peers if scorecards[slug].has_records),
+        key=lambda a: (a.name, a.slug),
+    )
     return (
         CouncilRow(authority, card),
         *(CouncilRow(peer, scorecards[peer.slug]) for peer in peers),

@@ -41,9 +41,19 @@ class KindGroup:
     rows: tuple[tuple[m.Authority, Scorecard], ...]
 
     @property
+    def recorded(self) -> tuple[tuple[m.Authority, Scorecard], ...]:
+        """The councils with something in the record: only these have figures to compare."""
+        return tuple((a, card) for a, card in self.rows if card.has_records)
+
+    @property
+    def unrecorded(self) -> tuple[m.Authority, ...]:
+        """The councils with nothing in the record yet, which show no figures."""
+        return tuple(a for a, card in self.rows if not card.has_records)
+
+    @property
     def compared(self) -> tuple[f.CompareRow, ...]:
-        """The councils' figures side by side, a row per figure."""
-        return f.compare_rows(self.rows)
+        """The figures of the councils with records side by side, a row per figure."""
+        return f.compare_rows(self.recorded)
 
     @property
     def table(self) -> councils.CouncilTable:

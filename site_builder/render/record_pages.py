@@ -67,6 +67,15 @@ class AuthorityPage(RecordPage):
     timeline: tuple[TimelineYear, ...]
     trend: trends.TrendChart | None  # its graded inspections over time; None if it has none
     published: tuple[PublishedFigure, ...]  # totals others published, with their sources
+    unrecorded_peers: int  # councils of the same kind with nothing in the record yet
+    ended_source: m.Record | None  # the source dating the council's end, where it ended
+    successors: tuple[m.Authority, ...]  # the councils that took over when it ended
+    predecessors: tuple[m.Authority, ...]  # the councils it took over from
+
+    @property
+    def recorded_peers(self) -> tuple[m.Authority, ...]:
+        """The councils of the same kind with something in the record, this one left out."""
+        return tuple(row.authority for row in self.peers[1:])
 
 
 @dataclass(frozen=True)
@@ -170,6 +179,12 @@ def _own_fields(
             "figures": f.scorecard_figures(card),
             "chart": charts.grade_chart(record.name, card),
             "peers": councils.peer_rows(record, scorecards, site.authorities),
+            "unrecorded_peers": sum(not scorecards[s].has_records for s in card.peers),
+            "ended_source": site.get("sources", record.ended_source)
+            if record.ended_source else None,
+            "successors": tuple(site.authorities[s] for s in record.succeeded_by),
+            "predecessors": tuple(a for a in site.authorities.values()
+                                  if record.slug in a.succeeded_by),
             "neighbours": tuple(site.authorities[s] for s in record.statistical_neighbours),
             "timeline": timeline_years(authority_timeline(site, record.slug)),
             "trend": trends.authority_trend(site, record),
