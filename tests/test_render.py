@@ -328,43 +328,7 @@ def test_no_page_shows_any_image(site: Path) -> None:
         assert not re.search(r"<(img|picture|image)\b", html, re.IGNORECASE), path
 
 
-# --- the home page and its sortable tables ---------------------------------------------------
-
-
-def test_home_groups_councils_by_kind_and_each_heading_sorts_its_table(site: Path) -> None:
-    home = page(site, "index.html")
-    for heading in ("Metropolitan districts", "Unitary authorities", "County councils"):
-        assert f">{heading}</h3>" in home.html
-    fragments = {href[1:] for href in home.links if href.startswith("#metropolitan-district-by-")}
-    assert len(fragments) == 8  # one per column
-    assert fragments <= home.ids
-
-
-def test_sorted_copies_put_councils_in_each_indicator_order(site: Path) -> None:
-    home = page(site, "index.html")
-
-    def order(view_id: str) -> list[str]:
-        block = home.html.split(f'id="{view_id}"')[1].split("</table>")[0]
-        return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', block)
-
-    by_name = ["Northtown Metropolitan Borough Council", "Southtown Metropolitan Borough Council"]
-    assert order("metropolitan-district-by-name") == by_name
-    assert order("metropolitan-district-by-died") == by_name  # 1 death before 0
-    assert order("metropolitan-district-by-latest-inspection")[0].startswith("Northtown")
-    # the default copy comes last, so CSS can hide it when another copy is the :target
-    views = re.findall(
-        r'class="sort-view( default)?" id="metropolitan-district-by-([\w-]+)"', home.html
-    )
-    assert views[-1] == (" default", "name") and len(views) == 8
-
-
-def test_the_sorted_column_says_so_to_assistive_technology(site: Path) -> None:
-    home = page(site, "index.html")
-    block = home.html.split('id="metropolitan-district-by-died"')[1].split("</table>")[0]
-    sorted_headings = re.findall(
-        r'<th scope="col" aria-sort="(\w+)"[^>]*><a[^>]*>([^<]+)</a>', block
-    )
-    assert sorted_headings == [("descending", "Children who died")]
+# (the home page and its councils tables: tests/test_home.py)
 
 
 # --- pages in general ------------------------------------------------------------------------

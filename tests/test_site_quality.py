@@ -92,7 +92,7 @@ def test_no_page_has_an_axe_violation(
     assert problems == []
 
 
-# --- in the browser: phone width, and sorting with and without JavaScript -----------------
+# --- in the browser: the pages' policy and phone width (sorting: tests/test_home_browser.py) -
 
 
 def test_no_kind_of_page_reports_a_content_security_policy_violation(
@@ -167,55 +167,3 @@ def test_no_page_is_wider_than_a_360px_phone(built: tuple[Path, str]) -> None:
             if width > 360:
                 too_wide.append(f"{rel}: {width} px")
     assert too_wide == []
-
-
-SORT_LINKS = ".kind-group:first-of-type .sort-view.default th a.sort"
-
-
-def test_each_column_heading_sorts_the_councils_without_javascript(built: tuple[Path, str]) -> None:
-    site, _ = built
-    with browser_on(site, java_script_enabled=False) as (page, origin):
-        page.goto(f"{origin}/index.html")
-        hrefs = page.eval_on_selector_all(
-            SORT_LINKS, "links => links.map(a => a.getAttribute('href'))"
-        )
-        assert len(hrefs) == 8
-        group = page.locator(".kind-group").first
-        for href in hrefs:
-            page.goto(f"{origin}/index.html{href}")
-            shown = group.locator(".sort-view:visible")
-            assert shown.count() == 1, href
-            assert shown.get_attribute("id") == href[1:]
-            assert shown.locator("th[aria-sort]").count() == 1
-
-
-def test_sorted_views_pass_axe_and_the_script_reverses_a_sorted_column(
-    built: tuple[Path, str],
-) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    site, _ = built
-    with browser_on(site) as (page, origin):
-        page.goto(f"{origin}/index.html")
-        page.evaluate(Axe().axe_script)  # once: choosing a column only changes the fragment
-        hrefs = page.eval_on_selector_all(
-            SORT_LINKS, "links => links.map(a => a.getAttribute('href'))"
-        )
-        for href in hrefs:
-            page.evaluate("fragment => { location.hash = fragment; }", href)
-            assert page.locator(href).is_visible(), href
-            found = page.evaluate(
-                "view => axe.run(view, {resultTypes: ['violations']})"
-                ".then(r => r.violations.map(v => v.id + ': ' + v.help))",
-                href,
-            )
-            assert found == [], href
-        view = page.locator(hrefs[-1])  # the last column: interventions, most first
-        page.evaluate("fragment => { location.hash = fragment; }", hrefs[-1])
-        heading = view.locator("th[aria-sort]")
-        before = view.locator("tbody th").all_inner_texts()
-        assert heading.get_attribute("aria-sort") == "descending"
-        heading.locator("a").click()
-        assert heading.get_attribute("aria-sort") == "ascending"
-        assert view.locator("tbody th").all_inner_texts() == before[::-1]
-        assert "(reversed)" in view.locator("caption").inner_text()

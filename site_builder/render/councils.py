@@ -1,27 +1,61 @@
-"""Tables of councils of one kind: a row per council, pre-sorted by each indicator."""
+"""Tables of councils of one kind: a row per council in name order, which the page's script
+sorts by any column; and the council picker's list of every council."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from site_builder import models as m
+from site_builder.link import Site
 from site_builder.render.figures import COLUMN_FIGURES, value_words
-from site_builder.score import Scorecard, Tally
+from site_builder.score import Scorecard
 
-SortKey = Callable[["CouncilRow"], tuple[object, ...]]
+NOTHING_YET = "Nothing in our record yet"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the councils table: the order its first choice sorts in, and the words of
+    each order (the caption says which is shown)."""
+
+    key: str
+    heading: str
+    first_order: str  # 'ascending' or 'descending', as aria-sort says it
+    first_words: str  # 'most first'
+    reversed_words: str  # 'fewest first'
+
+    @property
+    def caption_name(self) -> str:
+        """The heading as the caption says it: 'sorted by children who died', 'by SCRs ...'."""
+        return self.heading if self.heading[:2].isupper() else self.heading.lower()
+
+
+COLUMNS = (
+    Column("name", "Council", "ascending", "A to Z", "Z to A"),
+    Column("latest_inspection", "Latest graded inspection", "ascending",
+           "lowest grade first", "highest grade first"),
+    Column("scr_evaluated", "SCRs evaluated", "descending", "most first", "fewest first"),
+    Column("scr_inadequate", "SCRs inadequate", "descending", "most first", "fewest first"),
+    Column("died", "Children who died", "descending", "most first", "fewest first"),
+    Column("seriously_harmed", "Children seriously harmed", "descending", "most first",
+           "fewest first"),
+    Column("reviews_pending", "Reviews pending", "descending", "most first", "fewest first"),
+    Column("interventions", "Interventions", "descending", "most first", "fewest first"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class CouncilRow:
-    """One council and its scorecard."""
+    """One council and its scorecard; `has_records` is False while nothing about the council
+    is in the record, so its row says so instead of showing zeros."""
 
     authority: m.Authority
     card: Scorecard
+    has_records: bool = True
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        """The columns a row fills, in order (shared with the sortable tables)."""
+        """The columns a row fills, in order (shared with the peers table)."""
         return COLUMNS
 
     @property
@@ -29,97 +63,54 @@ class CouncilRow:
         """The counted columns as page copy, in order: '3', 'at least 1'."""
         return tuple(value_words(get(self.card)) for get in COLUMN_FIGURES.values())
 
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the councils table and the order it sorts in."""
-
-    key: str
-    heading: str
-    order: str  # how the sorted copy reads, e.g. "most first"
-    aria_sort: str = "descending"
-
-
-COLUMNS = (
-    Column("name", "Council", "A to Z", "ascending"),
-    Column("latest_inspection", "Latest graded inspection", "lowest grade first", "ascending"),
-    Column("scr_evaluated", "SCRs evaluated", "most first"),
-    Column("scr_inadequate", "SCRs inadequate", "most first"),
-    Column("died", "Children who died", "most first"),
-    Column("seriously_harmed", "Children seriously harmed", "most first"),
-    Column("reviews_pending", "Reviews pending", "most first"),
-    Column("interventions", "Interventions", "most first"),
-)
-
-
-def _by_name(row: CouncilRow) -> tuple[object, ...]:
-    return (row.authority.name, row.authority.slug)
-
-
-def _most(value: Callable[[Scorecard], Tally]) -> SortKey:
-    """Most first; a lower bound sorts after the exact figure it equals."""
-    return lambda row: (-value(row.card).at_least, not value(row.card).is_exact, *_by_name(row))
-
-
-def _lowest_grade_first(row: CouncilRow) -> tuple[object, ...]:
-    latest = row.card.latest_inspection
-    ranks = latest.rank_range if latest else None
-    return (ranks is None, ranks or (0, 0), *_by_name(row))
-
-
-SORT_KEYS: dict[str, SortKey] = {
-    "name": _by_name,
-    "latest_inspection": _lowest_grade_first,
-    **{key: _most(get) for key, get in COLUMN_FIGURES.items()},
-}
-
-
-@dataclass(frozen=True)
-class SortedView:
-    """The rows of one kind of council in one column's order, at its own fragment id."""
-
-    view_id: str
-    column: Column
-    rows: tuple[CouncilRow, ...]
-
     @property
-    def is_default(self) -> bool:
-        return self.column.key == "name"
+    def grade_sort_key(self) -> str:
+        """How the script orders the latest grade: the lowest and highest rank it could be
+        ('2.2' for requires improvement, '2.4' for adequate or better), '' for none."""
+        latest = self.card.latest_inspection
+        ranks = latest.rank_range if latest else None
+        return f"{ranks[0]}.{ranks[1]}" if ranks else ""
 
 
 @dataclass(frozen=True)
 class CouncilTable:
-    """Every council of one kind, in name order and in each indicator's order."""
+    """Every council of one kind, in name order."""
 
     kind: str
     heading: str
-    views: tuple[SortedView, ...]
+    rows: tuple[CouncilRow, ...]
 
     @property
     def columns(self) -> tuple[Column, ...]:
         return COLUMNS
 
     @property
-    def default(self) -> SortedView:
-        return next(v for v in self.views if v.is_default)
-
-    @property
-    def sorted_views(self) -> tuple[SortedView, ...]:
-        return tuple(v for v in self.views if not v.is_default)
-
-    def view_id(self, column: Column) -> str:
-        """The fragment id of the copy sorted by a column."""
-        return f"{self.kind.replace('_', '-')}-by-{column.key.replace('_', '-')}"
+    def table_id(self) -> str:
+        return f"councils-{self.kind.replace('_', '-')}"
 
 
-def council_table(kind: str, heading: str, rows: list[CouncilRow]) -> CouncilTable:
-    """The councils of one kind, with a pre-sorted copy of the rows for every column."""
-    table = CouncilTable(kind, heading, ())
-    views = tuple(
-        SortedView(table.view_id(column), column, tuple(sorted(rows, key=SORT_KEYS[column.key])))
-        for column in COLUMNS
-    )
-    return CouncilTable(kind, heading, views)
+def council_table(
+    kind: str,
+    heading: str,
+    rows: tuple[tuple[m.Authority, Scorecard], ...],
+    recorded: frozenset[str],
+) -> CouncilTable:
+    """The councils of one kind in name order; `recorded` are the slugs of councils that
+    something in the record is about."""
+    ordered = sorted(rows, key=lambda row: (row[0].name, row[0].slug))
+    return CouncilTable(
+        kind, heading, tuple(CouncilRow(a, card, a.slug in recorded) for a, card in ordered)
+    )  # fmt: skip
+
+
+def recorded_authorities(site: Site) -> frozenset[str]:
+    """The slugs of councils that a listed judgement, case or board is about."""
+    found: set[str] = set()
+    for backlinks in (site.inspections_of, site.cases_of, site.bodies_of):
+        found.update(
+            slug for slug, records in backlinks.items() if any(not r.is_withdrawn for r in records)
+        )
+    return frozenset(found)
 
 
 def peer_rows(

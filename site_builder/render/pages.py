@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
-from site_builder.render import councils, meta
 from site_builder.render import figures as f
+from site_builder.render import meta
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS, AuthorityKind
 
@@ -54,12 +54,6 @@ class KindGroup:
     def compared(self) -> tuple[f.CompareRow, ...]:
         """The figures of the councils with records side by side, a row per figure."""
         return f.compare_rows(self.recorded)
-
-    @property
-    def table(self) -> councils.CouncilTable:
-        """The group as a table with a copy sorted by each indicator."""
-        rows = [councils.CouncilRow(a, card) for a, card in self.rows]
-        return councils.council_table(self.kind, self.heading, rows)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from site_builder.link import Site
 from site_builder.render import meta
 from site_builder.render import pages as p
 from site_builder.render import standing as st
+from site_builder.render.councils import CouncilTable, council_table, recorded_authorities
 from site_builder.render.data import DataFile, data_file_list
 from site_builder.render.dictionary import DictionaryPage, dictionary_docs
+from site_builder.render.hexmap import HexMap, hex_map
 from site_builder.render.pages import KindGroup, PageContext
 from site_builder.render.record_pages import Editorial, editorial
 from site_builder.render.standing import Coverage
@@ -42,7 +44,9 @@ class Change:
 
 @dataclass(frozen=True)
 class HomePage(PageContext):
-    groups: tuple[KindGroup, ...]
+    authorities: tuple[m.Authority, ...]  # every council in name order, for the picker
+    hex_map: HexMap
+    tables: tuple[CouncilTable, ...]  # a table per kind of council
     changes: tuple[Change, ...]
     about_html: str
 
@@ -179,10 +183,15 @@ def site_page_contexts(
         return meta.canonical_url(site, paths[name])
 
     home, data = address("home"), address("data")
+    listed = tuple(sorted((a for a in site.authorities.values() if not a.is_withdrawn),
+                          key=lambda a: (a.name, a.slug)))  # fmt: skip
+    recorded = recorded_authorities(site)
+    tables = tuple(council_table(g.kind, g.heading, g.rows, recorded) for g in groups)
     files = data_file_list(site, data_files)
     data_words = "Download the record as JSON and CSV."
     return [
-        HomePage(paths["home"], "home.html", title, site.settings.description, groups,
+        HomePage(paths["home"], "home.html", title, site.settings.description, listed,
+                 hex_map(listed, scorecards), tables,
                  tuple(changes[:LATEST_CHANGES]), page_body("about", paths["home"]),
                  canonical_url=home, json_ld=meta.website_json_ld(site, home)),
         *timeline_pages(site),
