@@ -154,6 +154,7 @@ class Scorecard:
     interventions: tuple[m.Inspection, ...]
     peers: tuple[str, ...]
     statistical_neighbours: tuple[str, ...]
+    has_records: bool  # whether any listed judgement, case or board is about the council yet
 
     @property
     def direction(self) -> str | None:
@@ -174,13 +175,6 @@ class Scorecard:
     @property
     def interventions_tally(self) -> Tally:
         return tally(self.interventions)
-
-    @property
-    def has_records(self) -> bool:
-        """Whether anything about the council is in the record yet."""
-        return bool(self.inspections.total.records or self.scr_evaluations.total.records
-                    or self.cases_died.records or self.cases_seriously_harmed.records
-                    or self.interventions)  # fmt: skip
 
 
 def score_authorities(site: Site) -> dict[str, Scorecard]:
@@ -225,7 +219,10 @@ def score_authority(site: Site, authority: m.Authority) -> Scorecard:
             if other.kind == authority.kind and slug != authority.slug and not other.is_withdrawn
         ),
         statistical_neighbours=authority.statistical_neighbours,
-    )
+        has_records=bool(inspections or cases or any(
+            not body.is_withdrawn for body in site.bodies_of.get(authority.slug, ())
+        )),
+    )  # fmt: skip
 
 
 def _reviews_with(reviewed: list[tuple[m.Case, m.Review]], status: v.ReviewStatus) -> Tally:

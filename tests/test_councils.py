@@ -22,8 +22,8 @@ from helpers import MINIMAL, build
 from site_builder.vocabulary import AuthorityKind
 
 AUTHORITIES = REPO / "content" / "authorities"
-# The hex layout of England's councils, kept in the shared data folder beside the repository.
-LAYOUT = REPO.parent / "shared" / "data" / "england-upper-tier-authorities.hexjson"
+# The hex layout of England's councils, shipped with the generator for the home page's map.
+LAYOUT = REPO / "site_builder" / "maps" / "england-upper-tier-authorities.hexjson"
 # Councils created after the layout was drawn (2020-2023 reorganisations).
 NEWER = {"E06000060", "E06000061", "E06000062", "E06000063", "E06000064", "E06000065", "E06000066"}
 

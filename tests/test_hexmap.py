@@ -40,7 +40,7 @@ def test_the_layout_is_drawn_north_up_with_odd_rows_half_a_hexagon_right() -> No
 def card_with(latest: m.Inspection | None) -> Scorecard:
     nothing = tally(())
     return Scorecard("x", count_grades(()), count_grades(()), latest, None, nothing, nothing,
-                     nothing, nothing, nothing, nothing, None, (), (), (), ())  # fmt: skip
+                     nothing, nothing, nothing, nothing, None, (), (), (), (), latest is not None)  # fmt: skip
 
 
 def inspection(**fields: object) -> m.Inspection:

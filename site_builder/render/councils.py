@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from site_builder import models as m
-from site_builder.link import Site
 from site_builder.render.figures import COLUMN_FIGURES, value_words
 from site_builder.score import Scorecard
 
@@ -46,12 +45,11 @@ COLUMNS = (
 
 @dataclass(frozen=True)
 class CouncilRow:
-    """One council and its scorecard; `has_records` is False while nothing about the council
-    is in the record, so its row says so instead of showing zeros."""
+    """One council and its scorecard. A council with nothing in the record yet has a row
+    that says so instead of showing zeros (`card.has_records`)."""
 
     authority: m.Authority
     card: Scorecard
-    has_records: bool = True
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -90,27 +88,11 @@ class CouncilTable:
 
 
 def council_table(
-    kind: str,
-    heading: str,
-    rows: tuple[tuple[m.Authority, Scorecard], ...],
-    recorded: frozenset[str],
+    kind: str, heading: str, rows: tuple[tuple[m.Authority, Scorecard], ...]
 ) -> CouncilTable:
-    """The councils of one kind in name order; `recorded` are the slugs of councils that
-    something in the record is about."""
+    """The councils of one kind in name order."""
     ordered = sorted(rows, key=lambda row: (row[0].name, row[0].slug))
-    return CouncilTable(
-        kind, heading, tuple(CouncilRow(a, card, a.slug in recorded) for a, card in ordered)
-    )  # fmt: skip
-
-
-def recorded_authorities(site: Site) -> frozenset[str]:
-    """The slugs of councils that a listed judgement, case or board is about."""
-    found: set[str] = set()
-    for backlinks in (site.inspections_of, site.cases_of, site.bodies_of):
-        found.update(
-            slug for slug, records in backlinks.items() if any(not r.is_withdrawn for r in records)
-        )
-    return frozenset(found)
+    return CouncilTable(kind, heading, tuple(CouncilRow(a, card) for a, card in ordered))
 
 
 def peer_rows(

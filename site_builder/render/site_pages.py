@@ -11,7 +11,7 @@ from site_builder.link import Site
 from site_builder.render import meta
 from site_builder.render import pages as p
 from site_builder.render import standing as st
-from site_builder.render.councils import CouncilTable, council_table, recorded_authorities
+from site_builder.render.councils import CouncilTable, council_table
 from site_builder.render.data import DataFile, data_file_list
 from site_builder.render.dictionary import DictionaryPage, dictionary_docs
 from site_builder.render.hexmap import HexMap, hex_map
@@ -185,8 +185,7 @@ def site_page_contexts(
     home, data = address("home"), address("data")
     listed = tuple(sorted((a for a in site.authorities.values() if not a.is_withdrawn),
                           key=lambda a: (a.name, a.slug)))  # fmt: skip
-    recorded = recorded_authorities(site)
-    tables = tuple(council_table(g.kind, g.heading, g.rows, recorded) for g in groups)
+    tables = tuple(council_table(g.kind, g.heading, g.rows) for g in groups)
     files = data_file_list(site, data_files)
     data_words = "Download the record as JSON and CSV."
     return [
