@@ -16,6 +16,7 @@ PAGE_PATHS = {
     "methodology": "methodology/index.html",
     "corrections": "corrections/index.html",
     "data": "data/index.html",
+    "datapackage": "data/datapackage.json",
     "dictionary": "data/dictionary/index.html",
     "search": "search/index.html",
     "feed": "feed.xml",
@@ -46,6 +47,11 @@ def collection_path(collection: str, slug: str | None = None) -> str:
 
 def authority_feed_path(slug: str) -> str:
     return f"{COLLECTIONS['authorities'].address_prefix}{slug}/feed.xml"
+
+
+def authority_data_path(slug: str, extension: str) -> str:
+    """A council's own download: 'authorities/<slug>/data.json' or 'data.csv'."""
+    return f"{COLLECTIONS['authorities'].address_prefix}{slug}/data.{extension}"
 
 
 def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
