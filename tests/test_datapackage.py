@@ -64,7 +64,7 @@ def row_count(path: Path) -> int:
 def test_frictionless_validates_every_csv_row_by_row(data_folder: Path) -> None:
     report = validate(data_folder)
     assert problems(report) == [] and report.valid
-    checked = {task.name: task.stats["rows"] for task in report.tasks}
+    checked = {task.name: task.stats.get("rows", 0) for task in report.tasks}  # none if empty
     assert checked == {name: row_count(data_folder / f"{name}.csv") - 1 for name in RESOURCES}
     assert checked["authorities"] > 0 and checked["inspections"] > 0
 
