@@ -10,6 +10,9 @@ from dataclasses import dataclass
 # YYYY, YYYY-MM or YYYY-MM-DD, with EDTF's "?" after the last component a source does not
 # state: "2008?" (the year is inferred), "2008?-03" (only the year), "2008-03?" (both).
 _PARTIAL_DATE = re.compile(r"^(\d{4})(\?)?(?:-(\d{2})(\?)?(?:-(\d{2})(\?)?)?)?$")
+# The same shape as a Table Schema pattern (matched whole, no groups needed), for the Data
+# Package of the open data: a partial date is not a Table Schema `date`.
+TABLE_SCHEMA_PATTERN = r"[0-9]{4}\??(-[0-9]{2}\??(-[0-9]{2}\??)?)?"
 _INFERRED_WORDS = {1: "year", 2: "year and month", 3: "date"}
 
 

@@ -288,6 +288,9 @@ class SiteSettings:
     contact: str = ""
     licence: str | None = None
     support: str | None = None
+    # Not from site.yaml: the newest date the published records state, set when they are
+    # linked; every page's footer shows it as when the record was last updated.
+    last_updated: PartialDate | None = None
 
     @property
     def contact_is_email(self) -> bool:

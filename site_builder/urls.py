@@ -16,6 +16,7 @@ PAGE_PATHS = {
     "methodology": "methodology/index.html",
     "corrections": "corrections/index.html",
     "data": "data/index.html",
+    "datapackage": "data/datapackage.json",
     "dictionary": "data/dictionary/index.html",
     "search": "search/index.html",
     "feed": "feed.xml",
@@ -51,6 +52,11 @@ def authority_feed_path(slug: str) -> str:
 def timeline_kind_path(kind: str) -> str:
     """The output path of the timeline of one kind of event: 'timeline/reviews/index.html'."""
     return f"timeline/{kind}/index.html"
+
+
+def authority_data_path(slug: str, extension: str) -> str:
+    """A council's own download: 'authorities/<slug>/data.json' or 'data.csv'."""
+    return f"{COLLECTIONS['authorities'].address_prefix}{slug}/data.{extension}"
 
 
 def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:

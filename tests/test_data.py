@@ -345,8 +345,13 @@ def test_data_page_lists_every_file_with_its_size_records_and_licence(
     output, site, _ = built
     page = parse_page(output / "data/index.html")
     rows = {row[0]: row for row in page.rows if row and row[0].endswith((".json", ".csv"))}
-    files = sorted(p for p in (output / "data").iterdir() if p.suffix in {".json", ".csv"})
+    files = sorted(
+        p
+        for p in (output / "data").iterdir()
+        if p.suffix in {".json", ".csv"} and p.name != "datapackage.json"
+    )
     assert sorted(rows) == [p.name for p in files] and len(files) == 12
+    assert "datapackage.json" in page.links  # the descriptor is linked beside the table
     for path in files:
         _, kind, _, records, size, licence, _ = rows[path.name]
         collection = path.stem

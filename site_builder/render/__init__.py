@@ -18,7 +18,7 @@ from site_builder.history import History
 from site_builder.link import Site
 from site_builder.load import is_editor_junk
 from site_builder.output_folder import DRAFTS_PREVIEW
-from site_builder.render import data, feeds, search
+from site_builder.render import council_data, data, datapackage, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render.record_pages import RecordPage, record_pages
@@ -106,8 +106,14 @@ def render_each(
 
 
 def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:
-    """JSON and CSV of each collection and of the scorecards."""
-    return data.render_open_data(site, scorecards)
+    """JSON and CSV of each collection and of the scorecards, the Data Package describing
+    the CSVs, and each council's own JSON and CSV."""
+    rows = data.open_data_rows(site)
+    cards = data.open_scorecards(site, scorecards)
+    files = data.render_open_data(site, rows, cards)
+    files[urls.PAGE_PATHS["datapackage"]] = datapackage.render_datapackage(site, files)
+    files.update(council_data.render_council_data(site, rows, cards))
+    return files
 
 
 def read_static(folder: Path) -> Output:

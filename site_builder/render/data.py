@@ -25,14 +25,25 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_BOM = "\ufeff"
 
 
-def render_open_data(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, bytes]:
+def open_data_rows(site: Site) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each collection's open data, as its JSON lists them."""
+    return {collection: collection_rows(site, collection) for collection in DATA_COLLECTIONS}
+
+
+def open_scorecards(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, dict[str, Any]]:
+    """/data/scorecards.json's values, keyed by authority slug."""
+    return scorecard_rows(site, scorecards, _page_url)
+
+
+def render_open_data(
+    site: Site, rows: dict[str, list[dict[str, Any]]], cards: dict[str, dict[str, Any]]
+) -> dict[str, bytes]:
     """JSON and CSV of each collection and of the scorecards, keyed by output path."""
     files: dict[str, bytes] = {}
     for collection in DATA_COLLECTIONS:
-        rows = collection_rows(site, collection)
-        files[f"data/{collection}.json"] = to_json(collection_document(site, collection, rows))
-        files[f"data/{collection}.csv"] = to_csv(rows, csv_columns(collection))
-    cards = scorecard_rows(site, scorecards, _page_url)
+        document = collection_document(site, collection, rows[collection])
+        files[f"data/{collection}.json"] = to_json(document)
+        files[f"data/{collection}.csv"] = to_csv(rows[collection], csv_columns(collection))
     files["data/scorecards.json"] = to_json(cards)
     files["data/scorecards.csv"] = to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
     return files
@@ -201,9 +212,14 @@ class DataFile:
 
 
 def data_file_list(site: Site, data_files: dict[str, bytes]) -> tuple[DataFile, ...]:
-    """What the /data/ page lists: each file with its record count and size."""
+    """What the /data/ page lists: each collection's and the scorecards' files, with their
+    record counts and sizes."""
     result = []
+    listed = {f"data/{name}.{ext}" for name in (*DATA_COLLECTIONS, "scorecards")
+              for ext in ("json", "csv")}  # fmt: skip
     for path, content in sorted(data_files.items()):
+        if path not in listed:
+            continue  # the descriptor and each council's files are linked on their own
         name = path.split("/")[-1].rsplit(".", 1)[0]
         count = (
             len(site.listed(name)) if name in DATA_COLLECTIONS

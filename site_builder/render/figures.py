@@ -24,7 +24,7 @@ class Figure:
 
     @property
     def anchor(self) -> str:
-        return "figure-" + self.key.replace("_", "-")
+        return figure_anchor(self.key)
 
     @property
     def words(self) -> str:
@@ -34,6 +34,11 @@ class Figure:
     @property
     def records(self) -> tuple[m.Record, ...]:
         return self.tally.records
+
+
+def figure_anchor(key: str) -> str:
+    """The id of a figure's list of records on the council's page: 'figure-cases-died'."""
+    return "figure-" + key.replace("_", "-")
 
 
 def value_words(tally: Tally) -> str:

@@ -14,6 +14,7 @@ from site_builder.link import Site
 from site_builder.render import charts, councils, meta, trends
 from site_builder.render import figures as f
 from site_builder.render import standing as st
+from site_builder.render.citation import Citation, cite
 from site_builder.render.pages import PageContext, with_top_heading
 from site_builder.render.related import Related, related_records
 from site_builder.render.timeline import TimelineYear, authority_timeline, timeline_years
@@ -48,6 +49,11 @@ class RecordPage(PageContext):
     def text_html(self) -> tuple[str, ...]:
         """Its Markdown fields shown as text (not as notes), as HTML: what search indexes."""
         return ()
+
+    @property
+    def citation(self) -> Citation:
+        """The page's "Cite this page" text."""
+        return cite(self.title, self.canonical_url, self.record, self.editorial.history)
 
 
 @dataclass(frozen=True)

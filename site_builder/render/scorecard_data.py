@@ -113,7 +113,7 @@ _RANGES = [range_key(grade) for grade in RANGE_GRADES]
 _COUNTS = [
     "inspections_total", *(f"inspections_{g}" for g in (*_GRADES, *_RANGES)),
     "scr_evaluations_total", *(f"scr_evaluations_{g}" for g in (*_GRADES, *_RANGES)),
-    "scr_evaluations_inadequate", "cases_died", "cases_seriously_harmed",
+    "cases_died", "cases_seriously_harmed",
     "cases_services_involved", "reviews_total", "reviews_pending", "reviews_rerun_ordered",
     "interventions_total",
 ]  # fmt: skip
