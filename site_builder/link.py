@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from site_builder import models as m
 from site_builder.consistency import check_consistency, linked_sources
 from site_builder.errors import ContentError
-from site_builder.freshness import newest_content_date
 from site_builder.vocabulary import COLLECTIONS
 
 RecordMap = dict[str, m.Record]
@@ -92,13 +91,7 @@ def link_records(
     ]
     published = [r for found in visible.values() for r in found.values() if not r.is_withdrawn]
     errors += check_consistency(published, everything.get("sources", {}))
-    settings = replace(settings, last_updated=newest_content_date(_records_of(visible)))
     return _with_backlinks(settings, visible), errors
-
-
-def _records_of(collections: dict[str, RecordMap]) -> Iterator[m.Record]:
-    for found in collections.values():
-        yield from found.values()
 
 
 @dataclass(frozen=True)

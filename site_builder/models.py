@@ -290,7 +290,6 @@ class SiteSettings:
     support: str | None = None
     # Not from site.yaml: the newest date the published records state, set when they are
     # linked; every page's footer shows it as when the record was last updated.
-    last_updated: PartialDate | None = None
 
     @property
     def contact_is_email(self) -> bool:

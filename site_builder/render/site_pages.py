@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from site_builder import markup, urls
 from site_builder import models as m
+from site_builder.freshness import newest_content_date
 from site_builder.link import Site
 from site_builder.render import meta
 from site_builder.render import pages as p
@@ -49,6 +50,7 @@ class HomePage(PageContext):
     tables: tuple[CouncilTable, ...]  # a table per kind of council
     changes: tuple[Change, ...]
     about_html: str
+    last_updated: m.PartialDate | None = None  # the newest date the content states
 
     @property
     def about_intro(self) -> str:
@@ -107,6 +109,7 @@ class CorrectionsPage(PageContext):
 class DataPage(PageContext):
     files: tuple[DataFile, ...]
     licence: str | None
+    last_updated: m.PartialDate | None = None
 
 
 def record_changes(site: Site) -> list[Change]:
@@ -186,13 +189,15 @@ def site_page_contexts(
     listed = tuple(sorted((a for a in site.authorities.values() if not a.is_withdrawn),
                           key=lambda a: (a.name, a.slug)))  # fmt: skip
     tables = tuple(council_table(g.kind, g.heading, g.rows) for g in groups)
+    updated = newest_content_date(site.records)
     files = data_file_list(site, data_files)
     data_words = "Download the record as JSON and CSV."
     return [
         HomePage(paths["home"], "home.html", title, site.settings.description, listed,
                  hex_map(listed, scorecards), tables,
                  tuple(changes[:LATEST_CHANGES]), page_body("about", paths["home"]),
-                 canonical_url=home, json_ld=meta.website_json_ld(site, home)),
+                 canonical_url=home, json_ld=meta.website_json_ld(site, home),
+                 last_updated=updated),
         *timeline_pages(site),
         ComparePage(paths["compare"], "compare.html", "Compare councils",
                     "Councils of the same kind side by side.", groups, canonical_url=address("compare")),
@@ -208,7 +213,7 @@ def site_page_contexts(
                         st.report_url(None, site.settings, paths["corrections"]),
                         canonical_url=address("corrections")),
         DataPage(paths["data"], "data.html", "Open data", data_words, files,
-                 site.settings.licence, canonical_url=data,
+                 site.settings.licence, canonical_url=data, last_updated=updated,
                  json_ld=meta.dataset_json_ld(site, data, data_words, files,
                                               site.settings.licence)),
         DictionaryPage(paths["dictionary"], "dictionary.html", "Data dictionary",
