@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-import re
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from site_builder import models as m
 from site_builder import vocabulary as v
 from site_builder.blanks import drop_blank_fields
 from site_builder.errors import ContentError
 from site_builder.field_scan import find_prose, find_references
+from site_builder.formats import FORMATS
 from site_builder.load import RawRecord
 from site_builder.rules import rule_problems
 from site_builder.schema import deref, load_schemas
 from site_builder.schema_errors import translate_error
 from site_builder.yamlsafe import Key
-
-FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("partial-date")
-def _is_partial_date(value: object) -> bool:
-    return not isinstance(value, str) or m.PartialDate.parse(value) is not None
-
-
-@FORMATS.checks("date")
-def _is_full_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    parsed = m.PartialDate.parse(value)
-    return parsed is not None and parsed.is_full
-
-
-@FORMATS.checks("web-url")
-def _is_web_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if re.search(r"[\s\x00-\x1f\"<>]", value):
-        return False
-    parts = urllib.parse.urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
-
-
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\"<>(),;:]+@[^@\s\x00-\x1f\"<>(),;:]+\.[a-zA-Z]{2,}$")
-
-
-@FORMATS.checks("contact")
-def _is_contact(value: object) -> bool:
-    """An email address, or the https address of a form."""
-    if not isinstance(value, str):
-        return True
-    return bool(_EMAIL.match(value)) or (value.startswith("https://") and _is_web_url(value))
-
 
 # Two validators per schema: jsonschema-rs, compiled, answers yes or no about 25 times faster;
 # jsonschema, only where that answer is no, says what is wrong and where (schema_errors.py).

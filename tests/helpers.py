@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from site_builder.cli import main
+from site_builder.vocabulary import AuthorityKind
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -355,11 +356,12 @@ def synthetic_site(records: int, edition: str) -> Files:
             {"title": f"Source {edition}", "kind": "news", "published": "2020-01-01"}, "A source.\n"
         ),
     }
-    kinds = ("metropolitan_district", "london_borough", "unitary", "county")
+    kinds = list(AuthorityKind)
     for n in range(authorities):
+        kind = kinds[n % len(kinds)]
         files[f"authorities/a{n}.yaml"] = record_text({
-            "name": f"Council {n} {edition}", "kind": kinds[n % 4], "region": "London",
-            "gss_code": f"E{n:08d}", "sources": ["source-1"],
+            "name": f"Council {n} {edition}", "kind": kind.value, "region": "London",
+            "gss_code": f"{kind.gss_prefix}{n:06d}", "sources": ["source-1"],
         })  # fmt: skip
     grades = ("outstanding", "good", "requires_improvement", "inadequate")
     for n in range((records - authorities) // 2):
