@@ -145,12 +145,14 @@
     var found = { scores: new Map(), terms: new Set(), readAs: [] };
     // A word of one letter ("Baby P") is taken whole; a longer one may be the start of a word.
     var isWhole = codePoints(word).length < KEY_LENGTH;
-    var keys = isWhole ? [this.shardOf(stem)] : this.shardsFor(stem).concat(this.shardsFor(word));
+    var keys = [this.shardOf(stem)].concat(isWhole ? [] : this.shardsFor(word));
     return this.fetchShards(keys).then(function (shards) {
       shards.forEach(function (terms) {
         Object.keys(terms).forEach(function (term) {
           var exact = term === stem;
-          if (exact || (!isWhole && (term.startsWith(stem) || term.startsWith(word)))) {
+          // Typed in part ("eastboro"): the terms that begin with it. A whole word typed
+          // ("inspected") finds its own stem, not the longer words that begin like it.
+          if (exact || (!isWhole && term.startsWith(word))) {
             index.score(terms[term], exact ? 1 : PREFIX_FACTOR, found.scores);
             found.terms.add(term);
           }

@@ -37,13 +37,15 @@
         }
       });
     });
+    var known = new Map();  // token -> its answer: a record's words repeat, stemming costs
     return function (token) {
-      var folded = S.foldedWords(token);
-      if (folded.length !== 1 || index.stopWords.has(folded[0])) {
-        return -1;
+      if (!known.has(token)) {
+        var folded = S.foldedWords(token);
+        var term = folded.length === 1 && !index.stopWords.has(folded[0]) && S.stem(folded[0]);
+        var found = term ? wordOfTerm.get(term) : undefined;
+        known.set(token, found === undefined ? -1 : found);
       }
-      var found = wordOfTerm.get(S.stem(folded[0]));
-      return found === undefined ? -1 : found;
+      return known.get(token);
     };
   }
 
