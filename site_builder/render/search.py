@@ -60,10 +60,11 @@ def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
     council_number = {a.slug: n for n, a in enumerate(councils)}
     kinds = [name for name in COLLECTIONS if any(p.record.collection == name for p in listed)]
     ordered = sorted(listed, key=lambda page: _place(page, council_number, kinds))
+    texts = [list(_passages(page)) for page in ordered]  # each record's text, read once
     found: dict[str, list[tuple[int, int]]] = {}
     vocabulary: set[str] = set()
     for number, page in enumerate(ordered):
-        for term, weight in sorted(term_weights(page, vocabulary).items()):
+        for term, weight in sorted(term_weights(page, texts[number], vocabulary).items()):
             found.setdefault(term, []).append((number, weight))
     shards, split = sh.shard_postings({t: sh.delta_encoded(p) for t, p in found.items()})
     output = {f"{SEARCH_FOLDER}/terms-{key}.json": _json(terms) for key, terms in shards.items()}
@@ -71,9 +72,10 @@ def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
     by_length = sh.words_by_length(spelled, TYPO_SHORTEST - 1)
     output.update({f"{SEARCH_FOLDER}/words-{n}.json": _json(w) for n, w in by_length.items()})
     for start in range(0, len(ordered), DOCUMENTS_PER_FILE):
-        chunk = ordered[start : start + DOCUMENTS_PER_FILE]
+        end = start + DOCUMENTS_PER_FILE
+        chunk = zip(ordered[start:end], texts[start:end], strict=True)
         name = f"{SEARCH_FOLDER}/documents-{start // DOCUMENTS_PER_FILE}.json"
-        output[name] = _json([_document(page) for page in chunk])
+        output[name] = _json([_document(page, text) for page, text in chunk])
     meta = {
         "documents": len(ordered),
         "documents_per_file": DOCUMENTS_PER_FILE,
@@ -126,20 +128,23 @@ def _groups(ordered: list[RecordPage], council_number: dict[str, int], kinds: li
     return groups
 
 
-def term_weights(page: RecordPage, vocabulary: set[str] | None = None) -> dict[str, int]:
+def term_weights(page: RecordPage, passages: list[str], vocabulary: set[str]) -> dict[str, int]:
     """Each term of a page's record with its weight: how often, and in which fields. The
-    words themselves, before stemming, are added to `vocabulary` when given."""
+    words themselves, before stemming, are added to `vocabulary`."""
     weights: dict[str, int] = {}
-    for weight, text in _fields(page):
-        found = st.words(text)
-        if vocabulary is not None:
-            vocabulary.update(found)
-        for term, count in Counter(map(st.stem, found)).items():
+    for weight, text in _fields(page, passages):
+        counts = Counter(st.words(text))
+        vocabulary.update(counts)
+        per_term: dict[str, int] = {}
+        for word, count in counts.items():  # each distinct word stemmed once
+            term = st.stem(word)
+            per_term[term] = per_term.get(term, 0) + count
+        for term, count in per_term.items():
             weights[term] = weights.get(term, 0) + weight * min(count, MOST_PER_FIELD)
     return weights
 
 
-def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
+def _fields(page: RecordPage, passages: list[str]) -> Iterator[tuple[int, str]]:
     """(weight, text) of every field of the record a reader might search for."""
     record = page.record
     yield COUNCIL_NAME_WEIGHT if isinstance(record, m.Authority) else TITLE_WEIGHT, page.title
@@ -150,7 +155,7 @@ def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
     yield from ((NAME_WEIGHT, name) for name in _case_names(page))
     for name in ("region", "gss_code", "judged_by", "framework", "publisher"):
         yield TEXT_WEIGHT, getattr(record, name, None) or ""
-    for passage in _passages(page):
+    for passage in passages:
         yield TEXT_WEIGHT, passage
 
 
@@ -177,7 +182,7 @@ def _passages(page: RecordPage) -> Iterator[str]:
             yield text
 
 
-def _document(page: RecordPage) -> list[object]:
+def _document(page: RecordPage, texts: list[str]) -> list[object]:
     """[address, title, passages]: what a result shows, its excerpt taken from the passages."""
     address = page.output_path.removesuffix("index.html")
     passages: list[str] = []
@@ -185,7 +190,7 @@ def _document(page: RecordPage) -> list[object]:
     cases = _cases_concerned(page)
     if cases:  # why a judgement is found by a case's other names
         passages.append("Concerns the case of " + "; ".join(map(_case_named, cases)) + ".")
-    for passage in _passages(page):
+    for passage in texts:
         if room <= 0:
             break
         passages.append(passage[:room])

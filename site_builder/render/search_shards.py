@@ -10,6 +10,7 @@ search script finds a term's file without asking for any other.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from site_builder.render.search_terms import KEY_LENGTH, term_key
@@ -67,4 +68,4 @@ def words_by_length(vocabulary: set[str], shortest: int) -> dict[int, list[str]]
 
 def _size(term: str, numbers: list[int]) -> int:
     """About how many bytes a term takes in its file's JSON."""
-    return len(term.encode()) + 4 + sum(len(str(n)) + 1 for n in numbers)
+    return len(term.encode()) + 4 + len(json.dumps(numbers, separators=(",", ":")))

@@ -83,6 +83,8 @@ def all_words(text: str) -> list[str]:
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A folded word's English stem: 'inspected' and 'inspection' -> 'inspect'."""
+    if word.isdigit() and word.isascii():  # no rule takes anything off a number
+        return word
     return str(_STEMMER.stemWord(word))
 
 
