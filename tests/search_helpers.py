@@ -66,6 +66,8 @@ def build_with_tiny_shards(content: Path, output: Path) -> None:
 def search_for(page: Page, query: str) -> None:
     """Type a query and press Search; wait until the status names it."""
     page.get_by_label("Words to find").fill(query)
+    # The same query again: wait for its new answer, not for the last one's.
+    page.evaluate("() => { document.getElementById('search-status').textContent = ''; }")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_function(
         "(query) => document.getElementById('search-status').textContent.includes(query)"

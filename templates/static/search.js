@@ -26,6 +26,7 @@
   var siteRoot = new URL("../", index.url);
   var latest = 0;
   var current = null;  // {query, answer, shown, hitOf}
+  var pause = null;  // the search of what is being typed, due once typing pauses
 
   /* Which word of the query a word of the text matched (its index), or -1. */
   function matcher(perWord) {
@@ -169,6 +170,7 @@
   }
 
   function search(query) {
+    window.clearTimeout(pause);  // a search typed and then submitted runs once
     var ticket = ++latest;
     query = query.trim();
     current = null;
@@ -227,7 +229,6 @@
       search(input.value);
     });
   });
-  var pause = null;
   input.addEventListener("input", function () {
     window.clearTimeout(pause);
     pause = window.setTimeout(function () { search(input.value); }, 250);
