@@ -1,78 +1,53 @@
 """The static search index: the words of every listed record page, in small JSON files.
 
-The search page's script (templates/static/search.js) reads `meta.json`, then only the
-term files of the words typed and the document files of the results: no server, no
-WebAssembly, nothing but JSON. The index is built from the page contexts, not from HTML,
-so it holds exactly the text of the record (never navigation, citations or private notes).
+The search page's scripts (templates/static/search*.js) read `meta.json`, then only the
+postings files of the words typed and the document files of the results they show: no
+server, no WebAssembly, nothing but JSON. The index is built from the page contexts, not from
+HTML, so it holds exactly the text of the record (never navigation, citations or private
+notes), and the names of the cases a judgement concerns (so "Baby P" finds the evaluations of
+his reviews, which call him Peter). Words are terms as render/search_terms.py makes them.
+
+Documents are numbered council by council, and within a council kind by kind, so that a
+council's or a kind's documents are one run of numbers (`groups`), and the records of one
+council, which a search often finds together, share document files.
 
 Files, under `search-index/`:
     meta.json           {"documents": n, "documents_per_file": k, "stop_words": [...],
-                        "terms": [file keys]}
-    terms-<key>.json    {term: [document, weight, document, weight, ...]} for the terms
-                        whose first two characters make <key>
-    documents-<n>.json  [[address from the site root, title, kind, excerpt], ...]
+                        "shards": [keys], "split": [keys split into longer ones],
+                        "word_lengths": [n, ...], "kinds": [[collection, label], ...],
+                        "councils": [[slug, name], ...],
+                        "groups": [first document, kind, council or -1, ...]}
+    terms-<key>.json    {term: [document gap, weight, ...]}: see render/search_shards.py
+    words-<n>.json      [word, ...]: the spelled words of n letters, for typo tolerance
+    documents-<n>.json  [[address from the site root, title, [passage, ...]], ...]
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from site_builder import models as m
+from site_builder.render import search_shards as sh
+from site_builder.render import search_terms as st
 from site_builder.render.record_pages import RecordPage
 from site_builder.vocabulary import COLLECTIONS
 
 SEARCH_FOLDER = "search-index"
-DOCUMENTS_PER_FILE = 500
-EXCERPT_CHARACTERS = 180
+DOCUMENTS_PER_FILE = 8
+PASSAGE_CHARACTERS = 4000  # of a record's text kept for excerpts; its words are all indexed
+TYPO_SHORTEST = 5  # the shortest word typed in which a typo is forgiven
 # A word counts at most this often in one field: a long body does not drown a title.
 MOST_PER_FIELD = 5
 TITLE_WEIGHT = 8  # the title and the other names a record is known by
 COUNCIL_NAME_WEIGHT = 16  # a council's own page comes before the records that name it
-NAME_WEIGHT = 3  # the council a case or judgement belongs to
+NAME_WEIGHT = 3  # the council a case or judgement belongs to, the cases a judgement concerns
 TEXT_WEIGHT = 1
-# Words too common to tell records apart; a query of only these finds nothing.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "were",
-        "which",
-        "with",
-    ]
-)
+STOP_WORDS = st.STOP_WORDS
 
-_WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
-_TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-_KEY_OUTSIDE = re.compile(r"[^a-z0-9]")
 
 
 def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
@@ -80,37 +55,96 @@ def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
 
     The caller passes only listed records (no draft, embargoed or withdrawn one), so
     nothing else can be found."""
-    ordered = sorted(pages, key=lambda page: page.output_path)
-    postings: dict[str, list[int]] = {}
+    listed = list(pages)
+    councils = sorted({c for c in map(council_of, listed) if c}, key=lambda a: (a.name, a.slug))
+    council_number = {a.slug: n for n, a in enumerate(councils)}
+    kinds = [name for name in COLLECTIONS if any(p.record.collection == name for p in listed)]
+    ordered = sorted(listed, key=lambda page: _place(page, council_number, kinds))
+    texts = [list(_passages(page)) for page in ordered]  # each record's text, read once
+    found: dict[str, list[tuple[int, int]]] = {}
+    vocabulary: set[str] = set()
     for number, page in enumerate(ordered):
-        for term, weight in term_weights(page).items():
-            postings.setdefault(term, []).extend((number, weight))
-    files: dict[str, dict[str, list[int]]] = {}
-    for term in sorted(postings):
-        files.setdefault(term_key(term), {})[term] = postings[term]
-    output = {f"{SEARCH_FOLDER}/terms-{key}.json": _json(terms) for key, terms in files.items()}
+        for term, weight in sorted(term_weights(page, texts[number], vocabulary).items()):
+            found.setdefault(term, []).append((number, weight))
+    shards, split = sh.shard_postings({t: sh.delta_encoded(p) for t, p in found.items()})
+    output = {f"{SEARCH_FOLDER}/terms-{key}.json": _json(terms) for key, terms in shards.items()}
+    spelled = {word for word in vocabulary if st.is_spelled_word(word)}
+    by_length = sh.words_by_length(spelled, TYPO_SHORTEST - 1)
+    output.update({f"{SEARCH_FOLDER}/words-{n}.json": _json(w) for n, w in by_length.items()})
     for start in range(0, len(ordered), DOCUMENTS_PER_FILE):
-        chunk = ordered[start : start + DOCUMENTS_PER_FILE]
+        end = start + DOCUMENTS_PER_FILE
+        chunk = zip(ordered[start:end], texts[start:end], strict=True)
         name = f"{SEARCH_FOLDER}/documents-{start // DOCUMENTS_PER_FILE}.json"
-        output[name] = _json([_document(page) for page in chunk])
-    meta = {"documents": len(ordered), "documents_per_file": DOCUMENTS_PER_FILE,
-            "stop_words": sorted(STOP_WORDS), "terms": sorted(files)}  # fmt: skip
+        output[name] = _json([_document(page, text) for page, text in chunk])
+    meta = {
+        "documents": len(ordered),
+        "documents_per_file": DOCUMENTS_PER_FILE,
+        "stop_words": sorted(STOP_WORDS),
+        "shards": sorted(shards),
+        "split": split,
+        "word_lengths": sorted(by_length),
+        "typo_shortest": TYPO_SHORTEST,
+        "kinds": [[name, COLLECTIONS[name].search_label] for name in kinds],
+        "councils": [[a.slug, a.name] for a in councils],
+        "groups": _groups(ordered, council_number, kinds),
+    }
     output[f"{SEARCH_FOLDER}/meta.json"] = _json(meta)
     return output
 
 
-def term_weights(page: RecordPage) -> dict[str, int]:
-    """Each word of a page's record with its weight: how often, and in which fields."""
+def council_of(page: RecordPage) -> m.Authority | None:
+    """The one council a record belongs to, if there is one: a council itself, the council
+    of a case or judgement, the council of a board that serves only one."""
+    record = page.record
+    if isinstance(record, m.Authority):
+        return record
+    if page.authority is not None:
+        return page.authority
+    councils = [a for a in page.related.authorities if isinstance(a, m.Authority)]
+    return councils[0] if isinstance(record, m.Body) and len(councils) == 1 else None
+
+
+def _place(page: RecordPage, council_number: dict[str, int], kinds: list[str]) -> tuple[
+    int, int, str
+]:  # fmt: skip
+    """Where a document goes: councils in name order (records of none last), then kinds."""
+    council = council_of(page)
+    number = council_number[council.slug] if council else len(council_number)
+    return number, kinds.index(page.record.collection), page.output_path
+
+
+def _groups(ordered: list[RecordPage], council_number: dict[str, int], kinds: list[str]) -> list[
+    int
+]:  # fmt: skip
+    """[first document, kind, council or -1, ...]: each run of one council and kind."""
+    groups: list[int] = []
+    last: tuple[int, int] | None = None
+    for number, page in enumerate(ordered):
+        council, kind, _ = _place(page, council_number, kinds)
+        here = (kind, council if council < len(council_number) else -1)
+        if here != last:
+            groups.extend((number, *here))
+            last = here
+    return groups
+
+
+def term_weights(page: RecordPage, passages: list[str], vocabulary: set[str]) -> dict[str, int]:
+    """Each term of a page's record with its weight: how often, and in which fields. The
+    words themselves, before stemming, are added to `vocabulary`."""
     weights: dict[str, int] = {}
-    for weight, text in _fields(page):
-        for term, count in Counter(_all_words(text)).items():
+    for weight, text in _fields(page, passages):
+        counts = Counter(st.words(text))
+        vocabulary.update(counts)
+        per_term: dict[str, int] = {}
+        for word, count in counts.items():  # each distinct word stemmed once
+            term = st.stem(word)
+            per_term[term] = per_term.get(term, 0) + count
+        for term, count in per_term.items():
             weights[term] = weights.get(term, 0) + weight * min(count, MOST_PER_FIELD)
-    for word in STOP_WORDS.intersection(weights):
-        del weights[word]
     return weights
 
 
-def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
+def _fields(page: RecordPage, passages: list[str]) -> Iterator[tuple[int, str]]:
     """(weight, text) of every field of the record a reader might search for."""
     record = page.record
     yield COUNCIL_NAME_WEIGHT if isinstance(record, m.Authority) else TITLE_WEIGHT, page.title
@@ -118,43 +152,55 @@ def _fields(page: RecordPage) -> Iterator[tuple[int, str]]:
         yield from ((TITLE_WEIGHT, alias) for alias in record.aliases)
     if page.authority is not None and page.authority is not record:
         yield NAME_WEIGHT, page.authority.name
+    yield from ((NAME_WEIGHT, name) for name in _case_names(page))
     for name in ("region", "gss_code", "judged_by", "framework", "publisher"):
         yield TEXT_WEIGHT, getattr(record, name, None) or ""
-    for text_html in page.text_html:  # Markdown fields: their text, not their links
-        yield TEXT_WEIGHT, plain_text(text_html)
-    yield TEXT_WEIGHT, plain_text(page.body_html)
+    for passage in passages:
+        yield TEXT_WEIGHT, passage
 
 
-def words(text: str) -> list[str]:
-    """The words of a text as the index and the search script both fold them: lower case,
-    accents dropped, split at anything but letters and digits, stop words left out."""
-    return [word for word in _all_words(text) if word not in STOP_WORDS]
+def _cases_concerned(page: RecordPage) -> list[m.Case]:
+    """The listed cases a judgement concerns."""
+    if not isinstance(page.record, m.Inspection):
+        return []
+    return [c for c in page.related.cases if isinstance(c, m.Case) and not c.is_withdrawn]
 
 
-def _all_words(text: str) -> list[str]:
-    if text.isascii():  # most text: the same split, faster
-        return _ASCII_WORD.findall(text.lower())
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return _WORD.findall(text.lower())
+def _case_names(page: RecordPage) -> Iterator[str]:
+    """The titles and other names of the cases a judgement concerns."""
+    for case in _cases_concerned(page):
+        yield case.title
+        yield from case.aliases
 
 
-def term_key(term: str) -> str:
-    """The file a term is kept in: its first two characters, a-z and 0-9 only."""
-    return _KEY_OUTSIDE.sub("_", term[:2])
+def _passages(page: RecordPage) -> Iterator[str]:
+    """The record's text, field by field: its Markdown fields shown as text (findings,
+    proceedings: their text, not their links), then its body; whitespace made single spaces."""
+    for text_html in (*page.text_html, page.body_html):
+        text = _SPACE.sub(" ", st.plain_text(text_html)).strip()
+        if text:
+            yield text
 
 
-def plain_text(body_html: str) -> str:
-    """The text of sanitised HTML (no script or comment can be in it), entities decoded."""
-    return html.unescape(_TAG.sub(" ", body_html))
-
-
-def _document(page: RecordPage) -> list[str]:
+def _document(page: RecordPage, texts: list[str]) -> list[object]:
+    """[address, title, passages]: what a result shows, its excerpt taken from the passages."""
     address = page.output_path.removesuffix("index.html")
-    excerpt = _SPACE.sub(" ", page.description).strip()
-    if len(excerpt) > EXCERPT_CHARACTERS:
-        excerpt = excerpt[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + "…"
-    return [address, page.title, COLLECTIONS[page.record.collection].search_label, excerpt]
+    passages: list[str] = []
+    room = PASSAGE_CHARACTERS
+    cases = _cases_concerned(page)
+    if cases:  # why a judgement is found by a case's other names
+        passages.append("Concerns the case of " + "; ".join(map(_case_named, cases)) + ".")
+    for passage in texts:
+        if room <= 0:
+            break
+        passages.append(passage[:room])
+        room -= len(passage)
+    return [address, page.title, passages or [_SPACE.sub(" ", page.description).strip()]]
+
+
+def _case_named(case: m.Case) -> str:
+    """'Peter Connelly ("Baby P"), also called Baby P or Baby Peter'."""
+    return case.title + (", also called " + " or ".join(case.aliases) if case.aliases else "")
 
 
 def _json(value: object) -> bytes:
