@@ -1,111 +1,61 @@
-/* The search page: looks words up in the site's static index (search-index/, built by
-   site_builder/render/search.py) with nothing but fetch and JSON, so any static host serves
-   it and a strict Content-Security-Policy (script-src 'self') fits.
+/* The search page: a query, a kind of record and a council go to the static index
+   (search-index.js); the results come twenty at a time, each with the passage of its record
+   that matched and the matched words marked. A "Show more results" button reaches every one.
    Every address is taken from the page itself, so the site works under any base path.
-   A ?q= query in the address starts a search, and each search updates it.
+   ?q=, ?kind= and ?council= in the address start a search, and each search updates them.
    Results are built with DOM nodes and textContent only: no text from the index is ever
    parsed as HTML. */
 (function () {
   "use strict";
+  var S = window.SafeguardingWatchSearch;
   var form = document.getElementById("search");
   var input = document.getElementById("search-query");
+  var kindChoice = document.getElementById("search-kind");
+  var councilChoice = document.getElementById("search-council");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  if (!form || !input || !status || !list) {
+  var more = document.getElementById("search-more");
+  if (!S || !S.Index || !form || !input || !kindChoice || !councilChoice || !status || !list ||
+      !more) {
     return;
   }
-  var MAX_RESULTS = 20;
-  var PREFIX_FACTOR = 0.5;  // a word that only begins with what was typed counts for less
-  var stopWords = new Set();  // the words the index leaves out, from its meta.json
-  var indexUrl = new URL(form.getAttribute("data-index"), window.location.href);
-  var siteRoot = new URL("../", indexUrl);
-  var files = new Map();
+  var PAGE_SIZE = 20;
+  var EXCERPT_WORDS = 30;
+  var LEAD_WORDS = 6;  // words shown before the first one matched
+  var index = new S.Index(form.getAttribute("data-index"));
+  var siteRoot = new URL("../", index.url);
   var latest = 0;
+  var current = null;  // {query, answer, shown, hitOf}
+  var pause = null;  // the search of what is being typed, due once typing pauses
 
-  function fetchJson(name) {
-    if (!files.has(name)) {
-      files.set(name, fetch(new URL(name, indexUrl)).then(function (response) {
-        if (!response.ok) {
-          throw new Error(name + ": " + response.status);
-        }
-        return response.json();
-      }));
-    }
-    return files.get(name);
-  }
-
-  /* As words() in render/search.py: lower case, accents dropped, letters and digits only. */
-  function words(text) {
-    var folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-    return (folded.match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) { return !stopWords.has(w); });
-  }
-
-  function termKey(term) {
-    return term.slice(0, 2).replace(/[^a-z0-9]/g, "_");
-  }
-
-  /* For one word typed: each document holding a term that starts with it, and its score. */
-  function scoresFor(word, meta) {
-    var keys = meta.terms.filter(function (key) {
-      return word.length > 1 ? key === termKey(word) : key.charAt(0) === termKey(word);
-    });
-    return Promise.all(keys.map(function (key) { return fetchJson("terms-" + key + ".json"); }))
-      .then(function (shards) {
-        var scores = new Map();
-        shards.forEach(function (terms) {
-          Object.keys(terms).forEach(function (term) {
-            if (term.slice(0, word.length) !== word) {
-              return;
-            }
-            var postings = terms[term];
-            var rarity = Math.log(1 + meta.documents / (postings.length / 2));
-            var factor = term === word ? 1 : PREFIX_FACTOR;
-            for (var i = 0; i < postings.length; i += 2) {
-              var score = postings[i + 1] * rarity * factor;
-              scores.set(postings[i], Math.max(scores.get(postings[i]) || 0, score));
-            }
-          });
-        });
-        return scores;
-      });
-  }
-
-  /* Documents that hold every word typed, best first (ties in address order). */
-  function rank(perWord) {
-    var total = new Map(perWord[0]);
-    perWord.slice(1).forEach(function (scores) {
-      total.forEach(function (score, doc) {
-        if (scores.has(doc)) {
-          total.set(doc, score + scores.get(doc));
-        } else {
-          total.delete(doc);
+  /* Which word of the query a word of the text matched (its index), or -1. */
+  function matcher(perWord) {
+    var wordOfTerm = new Map();
+    perWord.forEach(function (one, i) {
+      one.terms.forEach(function (term) {
+        if (!wordOfTerm.has(term)) {
+          wordOfTerm.set(term, i);
         }
       });
     });
-    return Array.from(total.keys()).sort(function (a, b) {
-      return total.get(b) - total.get(a) || a - b;
-    });
+    var known = new Map();  // token -> its answer: a record's words repeat, stemming costs
+    return function (token) {
+      if (!known.has(token)) {
+        var folded = S.foldedWords(token);
+        var term = folded.length === 1 && !index.stopWords.has(folded[0]) && S.stem(folded[0]);
+        var found = term ? wordOfTerm.get(term) : undefined;
+        known.set(token, found === undefined ? -1 : found);
+      }
+      return known.get(token);
+    };
   }
 
-  function documents(found, meta) {
-    return Promise.all(found.map(function (doc) {
-      var file = Math.floor(doc / meta.documents_per_file);
-      return fetchJson("documents-" + file + ".json").then(function (docs) {
-        return docs[doc % meta.documents_per_file];
-      });
-    }));
-  }
-
-  /* The text with each word that begins with a word searched for in a <mark>. */
-  function marked(text, searched) {
+  /* Text with the words matched in <mark>: a fragment of text nodes and marks. */
+  function marked(parts, hitOf) {
     var fragment = document.createDocumentFragment();
-    text.split(/([\p{L}\p{N}]+)/u).forEach(function (part) {
-      var hit = part && searched.some(function (word) {
-        var folded = words(part)[0];
-        return folded !== undefined && folded.slice(0, word.length) === word;
-      });
+    parts.forEach(function (part) {
       var node = document.createTextNode(part);
-      if (hit) {
+      if (/^[\p{L}\p{N}]+$/u.test(part) && hitOf(part) >= 0) {
         var mark = document.createElement("mark");
         mark.appendChild(node);
         node = mark;
@@ -115,53 +65,130 @@
     return fragment;
   }
 
-  function show(results, searched) {
-    list.replaceChildren();
-    results.forEach(function (result) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = new URL(result[0], siteRoot).pathname;
-      link.textContent = result[1];
-      var kind = document.createElement("span");
-      kind.className = "search-kind";
-      kind.textContent = " · " + result[2];
-      var excerpt = document.createElement("p");
-      excerpt.appendChild(marked(result[3], searched));
-      item.append(link, kind, excerpt);
-      list.appendChild(item);
+  function split(text) {
+    return text.split(/([\p{L}\p{N}]+)/u).filter(function (part) { return part !== ""; });
+  }
+
+  /* The passage of a record that holds the most of the words searched (then the most
+     matches, then the first), as [text before, ...parts, text after]. */
+  function excerpt(passages, hitOf) {
+    var best = null;
+    passages.forEach(function (passage) {
+      var parts = split(passage);
+      var wordAt = [];
+      parts.forEach(function (part, i) {
+        if (/^[\p{L}\p{N}]/u.test(part)) {
+          wordAt.push(i);
+        }
+      });
+      var hits = wordAt.map(function (i) { return hitOf(parts[i]); });
+      hits.forEach(function (hit, start) {
+        if (hit < 0) {
+          return;
+        }
+        var span = hits.slice(start, start + EXCERPT_WORDS).filter(function (h) { return h >= 0; });
+        var score = [new Set(span).size, span.length];
+        if (!best || score[0] > best.score[0] ||
+            (score[0] === best.score[0] && score[1] > best.score[1])) {
+          best = { score: score, parts: parts, wordAt: wordAt, first: start };
+        }
+      });
+      if (!best && passage === passages[0]) {
+        best = { score: [0, 0], parts: parts, wordAt: wordAt, first: 0 };
+      }
+    });
+    if (!best || !best.wordAt.length) {
+      return best ? best.parts : [];
+    }
+    var lead = best.score[0] ? LEAD_WORDS : 0;
+    var from = Math.max(0, Math.min(best.first - lead, best.wordAt.length - EXCERPT_WORDS));
+    var to = Math.min(best.wordAt.length, from + EXCERPT_WORDS);
+    var shown = best.parts.slice(from ? best.wordAt[from] : 0,
+                                 to < best.wordAt.length ? best.wordAt[to - 1] + 1 : undefined);
+    return (from ? ["…"] : []).concat(shown, to < best.wordAt.length ? ["…"] : []);
+  }
+
+  function resultItem(doc, number, hitOf) {
+    var place = index.placeOf(number);
+    var item = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = new URL(doc[0], siteRoot).pathname;
+    link.appendChild(marked(split(doc[1]), hitOf));
+    var kind = document.createElement("span");
+    kind.className = "search-kind";
+    kind.textContent = " · " + place[0][1] + (place[1] ? " · " + place[1][1] : "");
+    var passage = document.createElement("p");
+    passage.appendChild(marked(excerpt(doc[2], hitOf), hitOf));
+    item.append(link, kind, passage);
+    return item;
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function summary(search) {
+    var total = search.answer.numbers.length;
+    var words = [];
+    search.answer.perWord.forEach(function (one) {
+      if (one.readAs.length) {
+        words.push(one.readAs.slice(0, 3).map(function (w) { return "“" + w + "”"; }).join(" or "));
+      }
+    });
+    var text = total + (total === 1 ? " result" : " results") + " for “" + search.query + "”";
+    if (words.length) {
+      text += ", read as " + words.join(" and ");
+    }
+    var filters = [kindChoice, councilChoice].filter(function (c) { return c.value; })
+      .map(function (c) { return c.options[c.selectedIndex].text; });
+    if (filters.length) {
+      text += " (" + filters.join(", ") + ")";
+    }
+    return text + (search.shown < total ? ", the first " + search.shown + " shown." : ".");
+  }
+
+  /* Shows the next page of results; focus goes to the first new one when asked. */
+  function showMore(search, focus) {
+    var numbers = search.answer.numbers.slice(search.shown, search.shown + PAGE_SIZE);
+    return index.documents(numbers).then(function (docs) {
+      if (search !== current) {
+        return;
+      }
+      var first = null;
+      docs.forEach(function (doc, i) {
+        var item = resultItem(doc, numbers[i], search.hitOf);
+        list.appendChild(item);
+        first = first || item.querySelector("a");
+      });
+      search.shown += docs.length;
+      more.hidden = search.shown >= search.answer.numbers.length;
+      say(summary(search));
+      if (focus && first) {
+        first.focus();
+      }
     });
   }
 
   function search(query) {
+    window.clearTimeout(pause);  // a search typed and then submitted runs once
     var ticket = ++latest;
     query = query.trim();
-    var searched = [];
+    current = null;
+    more.hidden = true;
     if (!query) {
       list.replaceChildren();
       say("");
       return;
     }
     say("Searching…");
-    fetchJson("meta.json")
-      .then(function (meta) {
-        stopWords = new Set(meta.stop_words);
-        searched = words(query);
-        return Promise.all(searched.map(function (word) { return scoresFor(word, meta); }))
-          .then(function (perWord) {
-            var found = perWord.length ? rank(perWord) : [];
-            return documents(found.slice(0, MAX_RESULTS), meta).then(function (shown) {
-              return { total: found.length, shown: shown };
-            });
-          });
-      })
+    index.search(query, { kind: kindChoice.value, council: councilChoice.value })
       .then(function (answer) {
         if (ticket !== latest) {
-          return;
+          return null;
         }
-        show(answer.shown, searched);
-        var noun = answer.total === 1 ? "result" : "results";
-        var more = answer.total > answer.shown.length ? ", the first " + answer.shown.length + " shown" : "";
-        say(answer.total + " " + noun + " for “" + query + "”" + more + ".");
+        list.replaceChildren();
+        current = { query: query, answer: answer, shown: 0, hitOf: matcher(answer.perWord) };
+        return showMore(current, false);
       })
       .catch(function () {
         if (ticket === latest) {
@@ -170,27 +197,64 @@
       });
   }
 
-  function say(text) {
-    status.textContent = text;
+  function addOptions(select, choices) {
+    choices.forEach(function (choice) {
+      var option = document.createElement("option");
+      option.value = choice[0];
+      option.textContent = choice[1];
+      select.appendChild(option);
+    });
+  }
+
+  function rememberInAddress() {
+    var url = new URL(window.location.href);
+    [["q", input], ["kind", kindChoice], ["council", councilChoice]].forEach(function (field) {
+      if (field[1].value) {
+        url.searchParams.set(field[0], field[1].value);
+      } else {
+        url.searchParams.delete(field[0]);
+      }
+    });
+    window.history.replaceState(null, "", url.href);
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var url = new URL(window.location.href);
-    url.searchParams.set("q", input.value);
-    window.history.replaceState(null, "", url.href);
+    rememberInAddress();
     search(input.value);
   });
-  var pause = null;
+  [kindChoice, councilChoice].forEach(function (select) {
+    select.addEventListener("change", function () {
+      rememberInAddress();
+      search(input.value);
+    });
+  });
   input.addEventListener("input", function () {
     window.clearTimeout(pause);
     pause = window.setTimeout(function () { search(input.value); }, 250);
   });
+  more.addEventListener("click", function () {
+    if (current) {
+      showMore(current, true);
+    }
+  });
 
   form.hidden = false;
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    input.value = query;
-    search(query);
-  }
+  var asked = new URLSearchParams(window.location.search);
+  input.value = asked.get("q") || "";
+  index.load().then(function (meta) {
+    addOptions(kindChoice, meta.kinds);
+    addOptions(councilChoice, meta.councils);
+    [[kindChoice, "kind"], [councilChoice, "council"]].forEach(function (field) {
+      field[0].value = asked.get(field[1]) || "";
+      if (field[0].selectedIndex < 0) {  // an unknown kind or council: all of them
+        field[0].selectedIndex = 0;
+      }
+    });
+    if (input.value) {
+      search(input.value);
+    }
+  }).catch(function () {
+    say("Search could not run in this browser. Browse the list of councils instead.");
+  });
 })();
