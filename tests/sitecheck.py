@@ -551,8 +551,14 @@ def run_axe(
                     "response",
                     lambda resp: resp.status >= 400 and failed(resp.url, f"HTTP {resp.status}"),
                 )
+                # A load cut short by the next page (net::ERR_ABORTED: often the icon, which
+                # Chromium fetches after the load event) is not a broken resource.
                 tab.on(
-                    "requestfailed", lambda req: failed(req.url, f"request failed ({req.failure})")
+                    "requestfailed",
+                    lambda req: (
+                        "ERR_ABORTED" not in (req.failure or "")
+                        and failed(req.url, f"request failed ({req.failure})")
+                    ),
                 )
                 return tab
 
