@@ -24,9 +24,10 @@ check: $(BIN)/.installed
 serve: $(BIN)/.installed
 	$(BIN)/site-builder serve
 
+# The tests run in two processes (pytest-xdist): most wait on Chromium, Java or a build.
 test: lint
 	bash tests/setup-browser.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Layout, lint and types: zero findings, or the tests do not run.
 lint: $(BIN)/.installed-test
