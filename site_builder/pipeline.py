@@ -126,7 +126,11 @@ def build_site(
     count = sum(1 for _ in site.value.records)
     inputs = _inputs(config, listing, cache.records.digests, history)
     clock.run("save cache", cache.save, inputs, manifest, count)
-    linked = _linked(config, site.value, texts.value, scorecards, history, env) if keep else None
+    if not keep:
+        return BuildReport(count, len(files), clock.report())
+    from site_builder.live import Linked
+
+    linked = Linked.of(config, site.value, texts.value, scorecards, history, env)
     return BuildReport(count, len(files), clock.report(), linked)
 
 
@@ -230,19 +234,6 @@ def _environment(config: SiteConfig, cache: BuildCache) -> jinja2.Environment:
     from site_builder.render.templating import make_environment
 
     return make_environment(config.templates_dir, cache.compiled_templates(), config.include_drafts)
-
-
-def _linked(
-    config: SiteConfig,
-    site: Site,
-    texts: dict[str, str],
-    scorecards: dict[str, Scorecard],
-    history: History,
-    env: jinja2.Environment,
-) -> Linked:
-    from site_builder.live import Linked
-
-    return Linked.of(config, site, texts, scorecards, history, env)
 
 
 def refuse_unsafe_output(config: SiteConfig) -> None:
