@@ -11,11 +11,13 @@ import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import sitecheck
 import yaml
 
 from site_builder.cli import main
@@ -380,3 +382,10 @@ def synthetic_site(records: int, edition: str) -> Files:
             "cases": [f"c{n}"], "sources": ["source-1"],
         })  # fmt: skip
     return files
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """The folder served over HTTP on loopback, from a thread: its address, ending in '/'."""
+    with sitecheck.LocalServer(folder) as server:
+        yield server.origin + "/"

@@ -437,7 +437,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class _Server:
+class LocalServer:
     """http.server on 127.0.0.1 on a free port, serving one folder from a thread."""
 
     def __init__(self, site_dir: Path):
@@ -505,7 +505,7 @@ def run_axe(
 
     problems: list[str] = []
     t_start = time.monotonic()
-    with _Server(site_dir) as server, sync_playwright() as pw:
+    with LocalServer(site_dir) as server, sync_playwright() as pw:
         origin = server.origin
         try:
             browser = pw.chromium.launch(

@@ -4,11 +4,8 @@ reads as a finding; a council that ended names its end, its source and its succe
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ import pytest
 import yaml
 from browser import chromium_page
 from conftest import REPO, MakeSite
-from helpers import MINIMAL, build
+from helpers import MINIMAL, build, serving
 
 from site_builder.vocabulary import AuthorityKind
 
@@ -118,24 +115,13 @@ def test_a_council_joins_its_peers_table_once_it_has_a_record(
     assert "Southtown Metropolitan Borough Council" in table
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The minimal fixture built and served on loopback."""
     output = tmp_path_factory.mktemp("councils") / "site"
     assert build(MINIMAL, output).status == 0
-    handler = functools.partial(_QuietHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(output) as address:
+        yield address
 
 
 def test_in_a_browser_an_empty_council_says_so_and_shows_no_figures(served: str) -> None:

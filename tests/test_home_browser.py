@@ -5,11 +5,8 @@ JavaScript (and the table stays whole without it), and the page passes axe and v
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ import pytest
 import sitecheck
 from browser import record_policy_violations
 from conftest import MINIMAL
-from helpers import build
+from helpers import build, serving
 from home_corpus import write_national_corpus
 from playwright.sync_api import Browser, sync_playwright
 
@@ -33,24 +30,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     assert build(MINIMAL, root / "fixture").status == 0
     write_national_corpus(root / "content")
     assert build(root / "content", root / "national").status == 0
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(root) as address:
         yield {
             "root": str(root),
-            "fixture": f"{origin}/fixture/",
-            "national": f"{origin}/national/",
+            "fixture": f"{address}fixture/",
+            "national": f"{address}national/",
         }
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

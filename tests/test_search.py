@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MakeSite
-from helpers import MINIMAL, REPO, TEMPLATES, build, record_text
+from helpers import MINIMAL, REPO, TEMPLATES, build, record_text, serving
 from playwright.sync_api import Browser, Page
-from search_helpers import build_with_tiny_shards, chromium, found, search_for, serving, shown
+from search_helpers import build_with_tiny_shards, chromium, found, search_for, shown
 
 # Served under a sub-folder, as on a project page: every address must be relative.
 MOUNT = "watch"

@@ -6,10 +6,7 @@ files that exist. Nothing is sampled and nothing is skipped: a missing tool is a
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +18,7 @@ import sitecheck
 import yaml
 from browser import record_policy_violations
 from conftest import MINIMAL, REPO, TEMPLATES
+from helpers import serving
 
 from site_builder.cli import main
 
@@ -162,25 +160,13 @@ def browser_on(site: Path, **context_options: Any) -> Iterator[tuple[Any, str]]:
         raise sitecheck.ToolMissingError(
             f"Chromium not found at {chromium}; {sitecheck.SETUP_HINT}"
         )
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=sitecheck.CHROMIUM_ARGS)
-            try:
-                page = browser.new_context(**context_options).new_page()
-                yield page, f"http://127.0.0.1:{server.server_address[1]}"
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serving(site) as address, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=sitecheck.CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(**context_options).new_page()
+            yield page, address.rstrip("/")
+        finally:
+            browser.close()
 
 
 def test_no_page_is_wider_than_a_360px_phone(built: tuple[Path, str]) -> None:

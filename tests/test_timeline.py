@@ -5,20 +5,16 @@ with JavaScript, in place."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sitecheck
 from browser import chromium_page
 from conftest import MINIMAL, TEMPLATES, MakeSite
-from helpers import build
+from helpers import build, serving
 
 from site_builder.config import SiteConfig
 from site_builder.link import Site
@@ -208,22 +204,10 @@ def test_each_council_link_opens_its_page_timeline_listing_only_its_events(site:
         assert [e["kind"] for e in page.events] == own  # the same order as the national one
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as address:
+        yield address.rstrip("/")
 
 
 VISIBLE_EVENTS = "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.council + ' ' + e.dataset.kind)"
