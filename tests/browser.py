@@ -18,8 +18,8 @@ _LISTEN = """document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @contextlib.contextmanager
-def chromium_page(**context_options: Any) -> Iterator[Any]:
-    """A tab of headless Chromium, closed with its browser at the end."""
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (Debian's, as sitecheck uses), closed at the end."""
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -30,9 +30,16 @@ def chromium_page(**context_options: Any) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=sitecheck.CHROMIUM_ARGS)
         try:
-            yield browser.new_context(**context_options).new_page()
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_page(**context_options: Any) -> Iterator[Any]:
+    """A tab of headless Chromium, closed with its browser at the end."""
+    with chromium() as browser:
+        yield browser.new_context(**context_options).new_page()
 
 
 def record_policy_violations(page: Any) -> list[str]:

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 from helpers import TEMPLATES, build
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from site_builder.render import search_shards
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 STATIC = TEMPLATES / "static"
 TINY_SHARDS = 300  # bytes: postings files split often, as on a big site
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def build_with_tiny_shards(content: Path, output: Path) -> None:

@@ -5,7 +5,6 @@ JavaScript (and the table stays whole without it), and the page passes axe and v
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,11 +12,11 @@ from typing import Any
 
 import pytest
 import sitecheck
-from browser import record_policy_violations
+from browser import chromium, record_policy_violations
 from conftest import MINIMAL
 from helpers import build, serving
 from home_corpus import write_national_corpus
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 PHONE = {"width": 375, "height": 667}
 
@@ -40,15 +39,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module (Debian's, as sitecheck uses)."""
-    with sync_playwright() as playwright:
-        executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-        launched = playwright.chromium.launch(executable_path=executable,
-                                              args=sitecheck.CHROMIUM_ARGS)  # fmt: skip
-        try:
-            yield launched
-        finally:
-            launched.close()
+    """One headless Chromium for the module."""
+    with chromium() as launched:
+        yield launched
 
 
 @contextlib.contextmanager

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from conftest import MakeSite
 from helpers import MINIMAL, REPO, TEMPLATES, build, record_text, serving
 from playwright.sync_api import Browser, Page
-from search_helpers import build_with_tiny_shards, chromium, found, search_for, shown
+from search_helpers import build_with_tiny_shards, found, search_for, shown
 
 # Served under a sub-folder, as on a project page: every address must be relative.
 MOUNT = "watch"

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from helpers import REPO, build, serving
 from playwright.sync_api import Browser, Page
-from search_helpers import chromium, every_result, found, search_for, shown
+from search_helpers import every_result, found, search_for, shown
 
 RECORDS = 360  # six councils of about sixty records: more results than one page shows
 

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from helpers import MINIMAL, REPO, build
 from playwright.sync_api import Page
-from search_helpers import STATIC, chromium
+from search_helpers import STATIC
 
 from site_builder.render import search_shards as sh
 from site_builder.render.search_terms import all_words, plain_text, stem, term_key, terms, words

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sitecheck
 import yaml
-from browser import record_policy_violations
+from browser import chromium_page, record_policy_violations
 from conftest import MINIMAL, REPO, TEMPLATES
 from helpers import serving
 
@@ -153,20 +153,8 @@ CSP_META = 'meta[http-equiv="Content-Security-Policy"]'
 @contextlib.contextmanager
 def browser_on(site: Path, **context_options: Any) -> Iterator[tuple[Any, str]]:
     """A page of headless Chromium (Debian's) and the origin that serves the site."""
-    from playwright.sync_api import sync_playwright
-
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not os.access(chromium, os.X_OK):
-        raise sitecheck.ToolMissingError(
-            f"Chromium not found at {chromium}; {sitecheck.SETUP_HINT}"
-        )
-    with serving(site) as address, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=sitecheck.CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(**context_options).new_page()
-            yield page, address.rstrip("/")
-        finally:
-            browser.close()
+    with serving(site) as address, chromium_page(**context_options) as page:
+        yield page, address.rstrip("/")
 
 
 def test_no_page_is_wider_than_a_360px_phone(built: tuple[Path, str]) -> None:
