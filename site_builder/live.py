@@ -84,13 +84,12 @@ def first_pages(linked: Linked, changed: Iterable[str]) -> tuple[Linked, dict[st
     scorecards = dict(linked.scorecards)
     shown = [new for _, new in pairs]
     for _, new in pairs:
-        council = site.authorities.get(str(getattr(new, "authority", None) or ""))
-        council = new if isinstance(new, m.Authority) else council
-        if council is not None:
-            scorecards[council.slug] = score_authority(site, council)
+        slug = new.slug if isinstance(new, m.Authority) else getattr(new, "authority", None)
+        if slug:
+            council = site.authorities[slug]
+            scorecards[slug] = score_authority(site, council)
             shown.append(council)
-        shown.extend(site.collections["sources"][s] for s in new.sources
-                     if s in site.collections["sources"])  # fmt: skip
+        shown.extend(site.get("sources", source) for source in new.sources)
     by_file = {**linked.by_file, **{os.path.abspath(new.path): new for _, new in pairs}}
     updated = dataclasses.replace(linked, site=site, texts=texts, scorecards=scorecards,
                                   by_file=by_file)  # fmt: skip
@@ -111,6 +110,10 @@ def _reread(linked: Linked, path: str) -> tuple[m.Record, m.Record] | None:
         or (new.collection, new.slug) != (old.collection, old.slug)
         or new.is_withdrawn
         or not is_visible(new, config.today, config.include_drafts)
+        or any(
+            ref.slug not in linked.site.collections.get(ref.collection, {})
+            for ref in new.references
+        )  # the link stage would refuse it
     ):
         return None
     return old, new

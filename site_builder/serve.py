@@ -201,7 +201,10 @@ class ChangeWatcher(Watcher):  # type: ignore[misc]
     async def run(self) -> None:
         folders = {os.path.abspath(path): task["func"] for path, task in self._tasks.items()}
         async for changes in watchfiles.awatch(*folders, step=SETTLE_MILLISECONDS):
-            self.hand_over(folders, sorted({path for _, path in changes}))
+            try:
+                self.hand_over(folders, sorted({path for _, path in changes}))
+            except Exception:  # a crash in one task must not end the watching
+                log.exception("%s", CRASHED)
 
     def hand_over(self, folders: dict[str, Callable[[list[str]], None]], paths: list[str]) -> None:
         """Run the task of each folder with the paths that changed under it."""

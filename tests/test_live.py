@@ -104,6 +104,12 @@ REFUSED: dict[str, Callable[[Path], Path]] = {
         content / "cases" / "child-a.md", "status: draft"
     ),
     "a deleted file": lambda content: delete(content / "cases" / "child-a.md"),
+    "a council that is not in the record": lambda content: edit_file(
+        content / "cases" / "child-a.md", "authority: northtown", "authority: nowhere"
+    ),
+    "a source that is not in the record": lambda content: edit_file(
+        content / "cases" / "child-a.md", "report-a", "report-z"
+    ),
     "the settings": lambda content: edit_file(content / "site.yaml", "title: ", "title: New "),
 }
 

@@ -248,6 +248,31 @@ def test_watcher_hands_over_the_changed_files_once_the_folder_has_settled(
     assert calls == [[str(content / "a.md"), str(content / "b.md")]]
 
 
+def test_a_task_that_crashes_does_not_stop_the_watching(tmp_path: Path) -> None:
+    calls: list[list[str]] = []
+
+    def crash_once(paths: list[str]) -> None:
+        calls.append(paths)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in the task")
+
+    watcher = serve.ChangeWatcher()
+    watcher.watch(str(tmp_path), crash_once)
+
+    async def edit_twice() -> None:
+        assert watcher.start(lambda: None)
+        await asyncio.sleep(0.3)
+        for name in ("a.md", "b.md"):
+            (tmp_path / name).write_text(name)
+            for _ in range(200):
+                await asyncio.sleep(0.01)
+                if calls and calls[-1] == [str(tmp_path / name)]:
+                    break
+
+    asyncio.run(edit_twice())
+    assert calls == [[str(tmp_path / "a.md")], [str(tmp_path / "b.md")]]
+
+
 # --- only the served address, only its own pages on the live-reload socket -------------------
 
 
