@@ -227,7 +227,8 @@ def _render(
     def map_pages(render: Any, pages: Any, prepare: Any) -> list[bytes]:
         return cache.pages.map(render, pages, site.settings, env, config.jobs, progress, prepare)
 
-    return render_site(site, scorecards, texts, config, env, history, map_pages, step)
+    return render_site(site, scorecards, texts, config, env, history, map_pages, step,
+                       cache.fragments.memo)  # fmt: skip
 
 
 def _environment(config: SiteConfig, cache: BuildCache) -> jinja2.Environment:

@@ -188,7 +188,7 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(
     content, templates, output = edited_site(tmp_path)
     stores = sorted(cache_folder(content).glob("*.pickle"))
     assert [store.name.split("-")[0] for store in stores] == [
-        "bodies.pickle", "index.pickle", "pages", "records.pickle"
+        "bodies.pickle", "fragments", "index.pickle", "pages", "records.pickle"
     ]  # fmt: skip
     for store in stores:
         damage(store)

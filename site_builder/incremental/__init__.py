@@ -4,10 +4,10 @@ function for one item over many items, reusing cached results and spreading the 
 forked workers. Only the pipeline imports this package.
 
 Stores: validated records (by file path and content hash), rendered Markdown texts (by text
-and page), compiled templates, and the pages of the last build into an output folder (by a
-fingerprint of everything the page shows). Every store carries the digest of the generator's
-code and a checksum: a store from another version, or one that fails to load, is dropped
-whole and its work done again. An entry is used only after it is checked against the
+and page), compiled templates, fragments of outputs (by function and inputs), and the pages
+of the last build into an output folder (by a fingerprint of everything the page shows).
+Every store carries the digest of the generator's code and a checksum: a store from another
+version, or one that fails to load, is dropped whole and its work done again. An entry is used only after it is checked against the
 content on disk now. The folder is safe to delete at any time.
 """
 
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from site_builder import models as m
 from site_builder.incremental import stores
 from site_builder.incremental.fingerprint import Fingerprinter
+from site_builder.incremental.fragments import FragmentCache
 from site_builder.incremental.pages import PageCache
 from site_builder.incremental.records import RecordCache
 from site_builder.incremental.stores import (
@@ -50,6 +51,7 @@ class BuildCache:
     records: RecordCache
     texts: TextCache
     pages: PageCache
+    fragments: FragmentCache
     state: dict[str, Any]
     spare: Manifest
 
@@ -58,6 +60,9 @@ class BuildCache:
         namespace = stores.code_digest()
         output_dir = Path(os.path.abspath(output_dir))
         pages = read_store(output_store_path(folder, output_dir, "pages", ".pickle"), namespace)
+        page_cache = PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}))
+        fragments = LazyStore(output_store_path(folder, output_dir, "fragments", ".pickle"),
+                              namespace)  # fmt: skip
         return cls(
             folder=folder,
             records=RecordCache(
@@ -65,7 +70,8 @@ class BuildCache:
                 LazyStore(folder / "records.pickle", namespace),
             ),
             texts=TextCache(LazyStore(folder / "bodies.pickle", namespace)),
-            pages=PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {})),
+            pages=page_cache,
+            fragments=FragmentCache(fragments),
             state=pages.get("state", {}),
             spare=pages.get("spare", {}),
         )
@@ -104,6 +110,8 @@ class BuildCache:
             write_store(self.folder / "index.pickle", namespace, self.records.index)
         self.texts.forget_others()
         self.texts.store.save()
+        self.fragments.forget_others()
+        self.fragments.store.save()
         fingerprints = {k: v for k, v in self.pages.new_fingerprints.items() if k in manifest}
         pages = {
             "manifest": manifest,

@@ -21,6 +21,7 @@ from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.render import council_data, data, datapackage, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
+from site_builder.render.fragments import Memo, compute
 from site_builder.render.record_pages import RecordPage, record_pages
 from site_builder.render.templating import template_error
 from site_builder.render.texts import known_paths
@@ -48,10 +49,11 @@ def render_site(
     history: History | None = None,
     map_pages: PageMap | None = None,
     step: Step = untimed,
+    memo: Memo = compute,
 ) -> Output:
     """Return every file of the site, keyed by output path, in path order; each page is
     rendered by `render_page`, through `map_pages` when given. `step(name)` times each
-    step of the stage."""
+    step of the stage; `memo` may give fragments of the outputs from the last build."""
     with step("open data"):
         data_files = render_data(site, scorecards)
     with step("page contexts"):
@@ -74,7 +76,7 @@ def render_site(
         output.update(feeds.render_feeds(site, sp.record_changes(site)))
     with step("search index"):
         pages = [c for c in contexts if isinstance(c, RecordPage) and c.is_indexable]
-        output.update(search.render_search_index(pages))
+        output.update(search.render_search_index(pages, memo))
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
     output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, listed)

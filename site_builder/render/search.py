@@ -28,10 +28,12 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from site_builder import models as m
 from site_builder.render import search_shards as sh
 from site_builder.render import search_terms as st
+from site_builder.render.fragments import Memo, compute
 from site_builder.render.record_pages import RecordPage
 from site_builder.vocabulary import COLLECTIONS
 
@@ -47,35 +49,38 @@ NAME_WEIGHT = 3  # the council a case or judgement belongs to, the cases a judge
 TEXT_WEIGHT = 1
 STOP_WORDS = st.STOP_WORDS
 
+DETAIL_FIELDS = ("region", "gss_code", "judged_by", "framework", "publisher")
+
 _SPACE = re.compile(r"\s+")
 
 
-def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
+def render_search_index(pages: Iterable[RecordPage], memo: Memo = compute) -> dict[str, bytes]:
     """The index files for these pages, by output path.
 
     The caller passes only listed records (no draft, embargoed or withdrawn one), so
-    nothing else can be found."""
+    nothing else can be found. Each record's entry is a fragment (`memo`): an edit counts the
+    words of the records it changed, not of every record."""
     listed = list(pages)
     councils = sorted({c for c in map(council_of, listed) if c}, key=lambda a: (a.name, a.slug))
     council_number = {a.slug: n for n, a in enumerate(councils)}
     kinds = [name for name in COLLECTIONS if any(p.record.collection == name for p in listed)]
     ordered = sorted(listed, key=lambda page: _place(page, council_number, kinds))
-    texts = [list(_passages(page)) for page in ordered]  # each record's text, read once
+    entries = [memo(search_entry, search_input(page)) for page in ordered]
     found: dict[str, list[tuple[int, int]]] = {}
     vocabulary: set[str] = set()
-    for number, page in enumerate(ordered):
-        for term, weight in sorted(term_weights(page, texts[number], vocabulary).items()):
+    for number, entry in enumerate(entries):
+        for term, weight in entry.weights:
             found.setdefault(term, []).append((number, weight))
+        vocabulary.update(entry.words)
     shards, split = sh.shard_postings({t: sh.delta_encoded(p) for t, p in found.items()})
     output = {f"{SEARCH_FOLDER}/terms-{key}.json": _json(terms) for key, terms in shards.items()}
     spelled = {word for word in vocabulary if st.is_spelled_word(word)}
     by_length = sh.words_by_length(spelled, TYPO_SHORTEST - 1)
     output.update({f"{SEARCH_FOLDER}/words-{n}.json": _json(w) for n, w in by_length.items()})
-    for start in range(0, len(ordered), DOCUMENTS_PER_FILE):
-        end = start + DOCUMENTS_PER_FILE
-        chunk = zip(ordered[start:end], texts[start:end], strict=True)
+    for start in range(0, len(entries), DOCUMENTS_PER_FILE):
+        chunk = entries[start : start + DOCUMENTS_PER_FILE]
         name = f"{SEARCH_FOLDER}/documents-{start // DOCUMENTS_PER_FILE}.json"
-        output[name] = _json([_document(page, text) for page, text in chunk])
+        output[name] = b"[" + b",".join(entry.document for entry in chunk) + b"]"
     meta = {
         "documents": len(ordered),
         "documents_per_file": DOCUMENTS_PER_FILE,
@@ -90,6 +95,58 @@ def render_search_index(pages: Iterable[RecordPage]) -> dict[str, bytes]:
     }
     output[f"{SEARCH_FOLDER}/meta.json"] = _json(meta)
     return output
+
+
+@dataclass(frozen=True)
+class SearchInput:
+    """All a record page gives its search entry: the fields a reader might search for."""
+
+    address: str  # from the site root
+    title: str
+    is_council: bool  # a council's own page, whose title weighs most
+    aliases: tuple[str, ...]  # a case's other names
+    council: str | None  # the name of the council a record belongs to, if not itself
+    cases: tuple[tuple[str, tuple[str, ...]], ...]  # a judgement's cases: title, other names
+    details: tuple[str, ...]  # region, code, inspectorate, framework, publisher
+    texts_html: tuple[str, ...]  # its Markdown fields, then its body
+    description: str
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One record in the index: its terms with their weights, its words as spelled, and its
+    document (address, title, passages) as JSON."""
+
+    weights: tuple[tuple[str, int], ...]
+    words: tuple[str, ...]
+    document: bytes
+
+
+def search_input(page: RecordPage) -> SearchInput:
+    record = page.record
+    council = (
+        page.authority if page.authority is not None and page.authority is not record else None
+    )
+    return SearchInput(
+        address=page.output_path.removesuffix("index.html"),
+        title=page.title,
+        is_council=isinstance(record, m.Authority),
+        aliases=record.aliases if isinstance(record, m.Case) else (),
+        council=council.name if council is not None else None,
+        cases=tuple((case.title, case.aliases) for case in _cases_concerned(page)),
+        details=tuple(getattr(record, name, None) or "" for name in DETAIL_FIELDS),
+        texts_html=(*page.text_html, page.body_html),
+        description=page.description,
+    )
+
+
+def search_entry(inputs: SearchInput) -> SearchEntry:
+    """A record's entry in the index, from nothing but its search input."""
+    passages = list(_passages(inputs))
+    vocabulary: set[str] = set()
+    weights = term_weights(_fields(inputs, passages), vocabulary)
+    document = _json(_document(inputs, passages))
+    return SearchEntry(tuple(sorted(weights.items())), tuple(sorted(vocabulary)), document)
 
 
 def council_of(page: RecordPage) -> m.Authority | None:
@@ -128,11 +185,11 @@ def _groups(ordered: list[RecordPage], council_number: dict[str, int], kinds: li
     return groups
 
 
-def term_weights(page: RecordPage, passages: list[str], vocabulary: set[str]) -> dict[str, int]:
-    """Each term of a page's record with its weight: how often, and in which fields. The
-    words themselves, before stemming, are added to `vocabulary`."""
+def term_weights(fields: Iterable[tuple[int, str]], vocabulary: set[str]) -> dict[str, int]:
+    """Each term of a record's (weight, text) fields with its weight: how often, and in
+    which fields. The words themselves, before stemming, are added to `vocabulary`."""
     weights: dict[str, int] = {}
-    for weight, text in _fields(page, passages):
+    for weight, text in fields:
         counts = Counter(st.words(text))
         vocabulary.update(counts)
         per_term: dict[str, int] = {}
@@ -144,19 +201,17 @@ def term_weights(page: RecordPage, passages: list[str], vocabulary: set[str]) ->
     return weights
 
 
-def _fields(page: RecordPage, passages: list[str]) -> Iterator[tuple[int, str]]:
+def _fields(inputs: SearchInput, passages: list[str]) -> Iterator[tuple[int, str]]:
     """(weight, text) of every field of the record a reader might search for."""
-    record = page.record
-    yield COUNCIL_NAME_WEIGHT if isinstance(record, m.Authority) else TITLE_WEIGHT, page.title
-    if isinstance(record, m.Case):
-        yield from ((TITLE_WEIGHT, alias) for alias in record.aliases)
-    if page.authority is not None and page.authority is not record:
-        yield NAME_WEIGHT, page.authority.name
-    yield from ((NAME_WEIGHT, name) for name in _case_names(page))
-    for name in ("region", "gss_code", "judged_by", "framework", "publisher"):
-        yield TEXT_WEIGHT, getattr(record, name, None) or ""
-    for passage in passages:
-        yield TEXT_WEIGHT, passage
+    yield COUNCIL_NAME_WEIGHT if inputs.is_council else TITLE_WEIGHT, inputs.title
+    yield from ((TITLE_WEIGHT, alias) for alias in inputs.aliases)
+    if inputs.council is not None:
+        yield NAME_WEIGHT, inputs.council
+    for title, aliases in inputs.cases:  # the names of the cases a judgement concerns
+        yield NAME_WEIGHT, title
+        yield from ((NAME_WEIGHT, alias) for alias in aliases)
+    yield from ((TEXT_WEIGHT, detail) for detail in inputs.details)
+    yield from ((TEXT_WEIGHT, passage) for passage in passages)
 
 
 def _cases_concerned(page: RecordPage) -> list[m.Case]:
@@ -166,41 +221,33 @@ def _cases_concerned(page: RecordPage) -> list[m.Case]:
     return [c for c in page.related.cases if isinstance(c, m.Case) and not c.is_withdrawn]
 
 
-def _case_names(page: RecordPage) -> Iterator[str]:
-    """The titles and other names of the cases a judgement concerns."""
-    for case in _cases_concerned(page):
-        yield case.title
-        yield from case.aliases
-
-
-def _passages(page: RecordPage) -> Iterator[str]:
+def _passages(inputs: SearchInput) -> Iterator[str]:
     """The record's text, field by field: its Markdown fields shown as text (findings,
     proceedings: their text, not their links), then its body; whitespace made single spaces."""
-    for text_html in (*page.text_html, page.body_html):
+    for text_html in inputs.texts_html:
         text = _SPACE.sub(" ", st.plain_text(text_html)).strip()
         if text:
             yield text
 
 
-def _document(page: RecordPage, texts: list[str]) -> list[object]:
+def _document(inputs: SearchInput, texts: list[str]) -> list[object]:
     """[address, title, passages]: what a result shows, its excerpt taken from the passages."""
-    address = page.output_path.removesuffix("index.html")
     passages: list[str] = []
     room = PASSAGE_CHARACTERS
-    cases = _cases_concerned(page)
-    if cases:  # why a judgement is found by a case's other names
-        passages.append("Concerns the case of " + "; ".join(map(_case_named, cases)) + ".")
+    if inputs.cases:  # why a judgement is found by a case's other names
+        passages.append("Concerns the case of " + "; ".join(map(_case_named, inputs.cases)) + ".")
     for passage in texts:
         if room <= 0:
             break
         passages.append(passage[:room])
         room -= len(passage)
-    return [address, page.title, passages or [_SPACE.sub(" ", page.description).strip()]]
+    return [inputs.address, inputs.title, passages or [_SPACE.sub(" ", inputs.description).strip()]]
 
 
-def _case_named(case: m.Case) -> str:
+def _case_named(case: tuple[str, tuple[str, ...]]) -> str:
     """'Peter Connelly ("Baby P"), also called Baby P or Baby Peter'."""
-    return case.title + (", also called " + " or ".join(case.aliases) if case.aliases else "")
+    title, aliases = case
+    return title + (", also called " + " or ".join(aliases) if aliases else "")
 
 
 def _json(value: object) -> bytes:
