@@ -88,12 +88,14 @@ class BuildCache:
         return Reuse(self.pages.manifest, spare_dir, self.spare)
 
     def remember_records(self, records: Iterable[m.Record | m.SiteSettings]) -> None:
-        """Let fingerprints hash each record as its file's content hash."""
+        """Let fingerprints and fragment keys take each record as its file's content hash."""
         for record in records:
             path = getattr(record, "path", None)
             digest = self.records.digests.get(str(path)) if path is not None else None
             if digest is not None:
-                self.pages.fingerprinter.know(record, content_hash(str(path).encode() + digest))
+                known = content_hash(str(path).encode() + digest)
+                self.pages.fingerprinter.know(record, known)
+                self.fragments.know(record, known)
 
     def is_output_current(self, inputs: bytes) -> bool:
         """Whether the last build had exactly these inputs and its output is untouched."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,14 +22,19 @@ class FragmentCache:
 
     store: LazyStore  # key -> value
     used: set[bytes] = field(default_factory=set)
+    known: dict[int, bytes] = field(default_factory=dict)  # id of a record -> its file's hash
+    alive: list[object] = field(default_factory=list)  # what `known` names, kept alive
+
+    def know(self, value: object, digest: bytes) -> None:
+        """Key `value` (a record) as `digest` (its file's content hash), not by its pickle."""
+        self.known[id(value)] = digest
+        self.alive.append(value)
 
     def memo(self, function: Callable[[Inputs], Value], inputs: Inputs, /) -> Value:
         """function(inputs), or what it gave for equal inputs in the last build."""
-        try:  # equal pickles are equal values (unequal pickles of equal values only miss)
-            pickled = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
+        key = self._key(function, inputs)
+        if key is None:
             return function(inputs)
-        key = content_hash(function_name(function).encode() + b"\0" + pickled)
         self.used.add(key)
         found = self.store.entries.get(key, _MISSING)
         if found is _MISSING:
@@ -36,6 +42,18 @@ class FragmentCache:
             self.store.entries[key] = found
             self.store.is_changed = True
         return found  # type: ignore[no-any-return]
+
+    def _key(self, function: Callable[..., Any], inputs: object) -> bytes | None:
+        """A hash of the function's name and a pickle of its inputs, in which each known
+        record is its file's hash. Equal pickles are equal values (and unequal pickles of
+        equal values only miss); None for inputs that cannot be pickled."""
+        buffer = io.BytesIO()
+        buffer.write(function_name(function).encode() + b"\0")
+        try:
+            _KeyPickler(buffer, self.known).dump(inputs)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
+        return content_hash(buffer.getvalue())
 
     def forget_others(self) -> None:
         entries = self.store.entries if self.store.loaded is not None else {}
@@ -48,3 +66,14 @@ class FragmentCache:
 def function_name(function: Callable[..., Any]) -> str:
     """What a function's values are filed under."""
     return f"{function.__module__}.{function.__qualname__}"
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles each known object as its digest."""
+
+    def __init__(self, buffer: io.BytesIO, known: dict[int, bytes]) -> None:
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.known = known
+
+    def persistent_id(self, value: object) -> bytes | None:
+        return self.known.get(id(value))

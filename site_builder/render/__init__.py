@@ -61,7 +61,7 @@ def render_site(
             *record_pages(site, scorecards, bodies, history),
             *withdrawn_pages(site, bodies),
             *p.list_pages(site),
-            *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site)),
+            *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site), memo),
         ]
     try:
         with step("pages"):

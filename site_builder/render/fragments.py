@@ -6,7 +6,7 @@ A render step calls `memo(function, inputs)` rather than `function(inputs)`. Wit
 (`site-builder check`, the preview's first pages, the tests) that is the call itself; a build
 passes one backed by the build cache, which answers with what the same function gave for equal
 inputs last time. So `function` must read nothing but `inputs`, and `inputs` must be plain
-values and frozen dataclasses (a record counts as the bytes of its file)."""
+values and frozen dataclasses (a record counts as the hash of its file's bytes)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from site_builder.render import standing as st
 from site_builder.render.councils import CouncilTable, council_table
 from site_builder.render.data import DataFile, data_file_list
 from site_builder.render.dictionary import DictionaryPage, dictionary_docs
+from site_builder.render.fragments import Memo, compute
 from site_builder.render.hexmap import HexMap, hex_map
 from site_builder.render.pages import KindGroup, PageContext
 from site_builder.render.record_pages import Editorial, editorial
@@ -158,8 +159,10 @@ def site_page_contexts(
     bodies: dict[str, str],
     data_files: dict[str, bytes],
     known_paths: frozenset[str],
+    memo: Memo = compute,
 ) -> list[PageContext]:
-    """The contexts of the pages that belong to the whole site, with their wording."""
+    """The contexts of the pages that belong to the whole site, with their wording; `memo`
+    may give fragments of them from the last build."""
     groups = p.kind_groups(site, scorecards)
     changes = record_changes(site)
     pages = site.collections["pages"]
@@ -189,7 +192,7 @@ def site_page_contexts(
     listed = tuple(sorted((a for a in site.authorities.values() if not a.is_withdrawn),
                           key=lambda a: (a.name, a.slug)))  # fmt: skip
     tables = tuple(council_table(g.kind, g.heading, g.rows) for g in groups)
-    updated = newest_content_date(site.records)
+    updated = newest_content_date(site.records, memo)
     files = data_file_list(site, data_files)
     data_words = "Download the record as JSON and CSV."
     return [
