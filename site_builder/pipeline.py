@@ -2,6 +2,9 @@
 
     read (load and validate each file) -> link -> render texts -> score -> render -> write
 
+(the last two run together: each file is written as it is rendered, so that the site is
+never held whole in memory)
+
 Each stage exposes a pure function for one item (`record_files.read_and_validate`,
 `render.texts.render_text`, `render.render_page`); the build cache (`incremental`) maps it
 over the items, reusing what it holds and spreading the rest over worker processes. This is
@@ -30,7 +33,7 @@ from site_builder.output_folder import (
     refuse_output_inside_inputs,
     tidy_beside,
 )
-from site_builder.write import write_changed
+from site_builder.write import Content, write_changed
 
 # The stages after loading are imported where they run: a build with nothing to do never
 # needs them, and importing them (Jinja, Markdown, jsonschema) is a third of it.
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     from site_builder.score import Scorecard
 
 Valid = Record | SiteSettings
+RENDER = "render and write"  # one stage: each file is written as soon as it is rendered
 Result = TypeVar("Result")
 Value = TypeVar("Value")
 
@@ -120,18 +124,18 @@ def build_site(
     _stop_on_errors(listing, records, site, texts)
     scorecards = clock.run("score", _score, site.value)
     env = _environment(config, cache)
-    files = clock.run("render", _render, config, records.value, site.value, texts.value,
-                      scorecards, history, cache, env, progress, partial(clock.step, "render"))  # fmt: skip
-    manifest = clock.run("write", write_changed, files, config.output_dir, cache.reuse())
+    files = _render(config, records.value, site.value, texts.value, scorecards, history, cache,
+                    env, progress, partial(clock.step, RENDER))  # fmt: skip
+    manifest = clock.run(RENDER, write_changed, files, config.output_dir, cache.reuse())
     count = sum(1 for _ in site.value.records)
     inputs = _inputs(config, listing, cache.records.digests, history)
     clock.run("save cache", cache.save, inputs, manifest, count)
     if not keep:
-        return BuildReport(count, len(files), clock.report())
+        return BuildReport(count, len(manifest), clock.report())
     from site_builder.live import Linked
 
     linked = Linked.of(config, site.value, texts.value, scorecards, history, env)
-    return BuildReport(count, len(files), clock.report(), linked)
+    return BuildReport(count, len(manifest), clock.report(), linked)
 
 
 def check_site(config: SiteConfig) -> tuple[Site, dict[str, str]]:
@@ -218,14 +222,16 @@ def _render(
     env: jinja2.Environment,
     progress: Progress | None,
     step: Step,
-) -> dict[str, bytes]:
-    """Every output file; a page made from the same things as last time is the last build's."""
+) -> Iterator[tuple[str, Content]]:
+    """Every output file as it is made; a page made from the same things as last time, and
+    still in the output as written, is Unchanged."""
     from site_builder.render import render_site
 
     cache.remember_records(records)
 
-    def map_pages(render: Any, pages: Any, prepare: Any) -> list[bytes]:
-        return cache.pages.map(render, pages, site.settings, env, config.jobs, progress, prepare)
+    def map_pages(render: Any, pages: Any, prepare: Any) -> Iterator[Content]:
+        return cache.pages.stream(render, pages, site.settings, env, config.jobs, progress,
+                                  prepare)  # fmt: skip
 
     return render_site(site, scorecards, texts, config, env, history, map_pages, step,
                        cache.fragments.memo)  # fmt: skip

@@ -8,10 +8,18 @@ import errno
 import os
 import posixpath
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.manifest import FileState, Manifest, content_hash, is_as_recorded
+from site_builder.errors import UsageError
+from site_builder.manifest import (
+    FileState,
+    Manifest,
+    content_hash,
+    is_as_recorded,
+    read_as_written,
+)
 from site_builder.output_folder import (
     MARKER,
     is_ours,
@@ -24,7 +32,7 @@ from site_builder.output_folder import (
 )
 from site_builder.urls import resolve_inside
 
-__all__ = ["MARKER", "Reuse", "write_changed", "write_site"]
+__all__ = ["MARKER", "Content", "Reuse", "Unchanged", "write_changed", "write_site"]
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -39,16 +47,29 @@ class Reuse:
     spare: Manifest = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """A file the current output holds as the last build wrote it (`state` as recorded),
+    which the write stage links or keeps without reading it."""
+
+    state: FileState
+
+
+Content = bytes | Unchanged
+Files = Iterable[tuple[str, Content]]  # output path and content; of a path seen twice, the last
+
+
 def write_site(files: dict[str, bytes], output_dir: Path) -> int:
     """Replace output_dir with exactly `files`, all at once; return the number written.
 
     A build that fails or is killed part-way leaves the previous output as it was.
     """
-    return len(write_changed(files, output_dir, Reuse()))
+    return len(write_changed(files.items(), output_dir, Reuse()))
 
 
-def write_changed(files: dict[str, bytes], output_dir: Path, reuse: Reuse) -> Manifest:
-    """As write_site, writing only what changed; return what the new output holds.
+def write_changed(files: Files, output_dir: Path, reuse: Reuse) -> Manifest:
+    """As write_site, writing each file as it comes and only what changed; return what the
+    new output holds.
 
     The staging folder is still complete before the swap: it is the spare folder with its
     stale files replaced, or a new one where unchanged files are hard-linked from the
@@ -62,10 +83,11 @@ def write_changed(files: dict[str, bytes], output_dir: Path, reuse: Reuse) -> Ma
         staging = make_folder_beside(output_dir)
         try:
             if _take_spare(reuse.spare_dir, staging, output_dir):
-                manifest = _update(files, staging, output_dir, reuse)
+                trusted = _trusted_spare(staging, reuse.spare)
             else:
                 mark(staging, output_dir)
-                manifest = _stage(files, staging, output_dir, reuse.output)
+                trusted = {}
+            manifest = _Staging(staging, output_dir, reuse.output, trusted).fill(files)
             _swap_in(staging, output_dir)
             _keep_as_spare(staging, reuse.spare_dir)
         finally:
@@ -73,29 +95,91 @@ def write_changed(files: dict[str, bytes], output_dir: Path, reuse: Reuse) -> Ma
     return manifest
 
 
-def _stage(
-    files: dict[str, bytes], staging: Path, output_dir: Path, previous: Manifest
-) -> Manifest:
-    """Fill an empty staging folder; unchanged files are hard-linked from the output."""
-    manifest: Manifest = {}
-    folders = {str(staging)}
-    for output_path, content in files.items():
-        target = _staged_path(staging, output_path)
+@dataclass
+class _Staging:
+    """Fills the staging folder file by file. `trusted` holds the files it already has (a
+    spare folder's, checked as recorded): each is kept if wanted with the same bytes, and
+    removed at the end if not wanted at all."""
+
+    root: Path
+    output_dir: Path
+    previous: Manifest  # the current output as recorded, to link unchanged files from
+    trusted: Manifest
+    manifest: Manifest = field(default_factory=dict)
+    folders: set[str] = field(default_factory=set)
+
+    def fill(self, files: Files) -> Manifest:
+        self.folders.add(str(self.root))
+        for output_path, content in files:
+            self.put(output_path, content)
+        emptied = set()
+        for output_path in set(self.trusted) - set(self.manifest):
+            path = os.path.join(self.root, output_path)
+            if os.path.lexists(path):
+                os.unlink(path)
+                emptied.add(os.path.dirname(path))
+        _remove_empty(emptied, self.root)
+        return self.manifest
+
+    def put(self, output_path: str, content: Content) -> None:
+        target = _staged_path(self.root, output_path)
+        digest = content.state[0] if isinstance(content, Unchanged) else content_hash(content)
+        state = self.trusted.get(output_path)
+        if state is not None and output_path not in self.manifest and state[0] == digest:
+            self.manifest[output_path] = state
+            return
+        self._clear(target, output_path)
         folder = os.path.dirname(target)
-        if folder not in folders:
+        if folder not in self.folders:
+            self._make_folder(folder)
+        self.manifest[output_path] = _put(
+            content, target, self.output_dir, output_path, self.previous
+        )
+
+    def _clear(self, target: str, output_path: str) -> None:
+        """Make room for a file: a trusted file or folder at its place goes."""
+        self.trusted.pop(output_path, None)
+        if not os.path.lexists(target):
+            return
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+            prefix = output_path + "/"
+            for gone in [path for path in self.trusted if path.startswith(prefix)]:
+                del self.trusted[gone]
+        else:
+            os.unlink(target)
+
+    def _make_folder(self, folder: str) -> None:
+        """Make a folder and its parents; a trusted file in the way (an old page's place,
+        now a folder's) goes."""
+        try:
             os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        manifest[output_path] = _put(content, target, output_dir, output_path, previous)
-    return manifest
+        except (FileExistsError, NotADirectoryError):
+            relative = os.path.relpath(folder, self.root).split(os.sep)
+            for depth in range(1, len(relative) + 1):
+                output_path = "/".join(relative[:depth])
+                if output_path in self.trusted:
+                    self._clear(os.path.join(self.root, output_path), output_path)
+            os.makedirs(folder, exist_ok=True)
+        self.folders.add(folder)
 
 
 def _put(
-    content: bytes, target: str, output_dir: Path, output_path: str, previous: Manifest
+    content: Content, target: str, output_dir: Path, output_path: str, previous: Manifest
 ) -> FileState:
     """Link the output's copy of a file into staging if it holds these bytes, else write it."""
-    digest = content_hash(content)
-    state = previous.get(output_path)
+    state: FileState | None
+    if isinstance(content, Unchanged):
+        digest, state = content.state[0], content.state
+    else:
+        digest, state = content_hash(content), previous.get(output_path)
     if not (state and state[0] == digest and _link_same(output_dir, output_path, target, state)):
+        if isinstance(content, Unchanged):  # changed or gone since the render stage saw it
+            found = read_as_written(output_dir, output_path, content.state)
+            if found is None:
+                message = "changed while the site was being built; build again"
+                raise UsageError(f"{output_dir / output_path}: {message}")
+            content = found
         with open(target, "xb") as stream:  # a new file: never write into a linked one
             stream.write(content)
     stat = os.stat(target)
@@ -128,42 +212,27 @@ def _keep_as_spare(staging: Path, spare_dir: Path | None) -> None:
         return  # then it is deleted as before
 
 
-def _update(files: dict[str, bytes], staging: Path, output_dir: Path, reuse: Reuse) -> Manifest:
-    """Bring a spare folder up to date: keep each file still as recorded and still wanted,
-    remove every other entry, then add what is missing. Nothing found is trusted unseen."""
-    digests = {path: content_hash(content) for path, content in files.items()}
-    kept: Manifest = {}
-    folders = set()
+def _trusted_spare(staging: Path, spare: Manifest) -> Manifest:
+    """Of a spare folder, keep only the files still as recorded; remove every other entry
+    (links, strays, files changed by hand). Nothing found is trusted unseen."""
+    trusted: Manifest = {}
     emptied = set()
     for folder, subfolders, names in os.walk(staging):
         relative = os.path.relpath(folder, staging)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        folders.add(folder)
         for name in [*names, *(d for d in subfolders if os.path.islink(os.path.join(folder, d)))]:
             path = os.path.join(folder, name)
             output_path = prefix + name
-            state = reuse.spare.get(output_path)
-            if output_path == MARKER or (state and state[0] == digests.get(output_path)
-                                         and is_as_recorded(path, state)):  # fmt: skip
-                kept[output_path] = state or (b"", 0, 0, 0)
+            if output_path == MARKER:
+                continue
+            state = spare.get(output_path)
+            if state and is_as_recorded(path, state):
+                trusted[output_path] = state
                 continue
             os.unlink(path)
             emptied.add(folder)
-    manifest: Manifest = {}
-    for output_path, content in files.items():
-        if output_path in kept:
-            manifest[output_path] = kept[output_path]
-            continue
-        target = _staged_path(staging, output_path)
-        folder = os.path.dirname(target)
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        if os.path.isdir(target) and not os.path.islink(target):
-            shutil.rmtree(target)
-        manifest[output_path] = _put(content, target, output_dir, output_path, reuse.output)
     _remove_empty(emptied, staging)
-    return manifest
+    return trusted
 
 
 def _remove_empty(folders: set[str], root: Path) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -14,8 +15,9 @@ from site_builder.incremental.fingerprint import (
     Unfingerprintable,
     template_closure_digest,
 )
-from site_builder.incremental.workers import map_missing
-from site_builder.manifest import Manifest, content_hash, read_as_written
+from site_builder.incremental.workers import stream_missing
+from site_builder.manifest import Manifest, content_hash, is_as_recorded
+from site_builder.write import Content, Unchanged
 
 if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build with nothing to do
     import jinja2
@@ -42,7 +44,7 @@ class PageCache:
     new_fingerprints: dict[str, bytes] = field(default_factory=dict)
     template_digests: dict[str, bytes] = field(default_factory=dict)
 
-    def map(
+    def stream(
         self,
         render: Callable[[Any], bytes],
         pages: Sequence[Page],
@@ -51,19 +53,25 @@ class PageCache:
         jobs: int,
         progress: Progress | None = None,
         prepare: Callable[[list[Any]], None] | None = None,
-    ) -> list[bytes]:
-        """Each page's bytes, in order: the last build's where the page, the site settings
-        and its templates are unchanged, else rendered (in workers where that pays)."""
+    ) -> Iterator[Content]:
+        """Each page's content, in order, as it is ready: Unchanged where the page, the site
+        settings and its templates are as they were and the output still holds the page as
+        written, else its bytes, rendered (in workers where that pays)."""
         cached = [self._reuse(page, settings, env) for page in pages]
-        return map_missing(render, pages, cached, jobs, progress, "rendering pages", prepare)
+        return stream_missing(render, pages, cached, jobs, progress, "rendering pages", prepare)
 
-    def _reuse(self, page: Page, settings: Any, env: jinja2.Environment) -> bytes | None:
+    def _reuse(self, page: Page, settings: Any, env: jinja2.Environment) -> Content | None:
         fingerprint = self._fingerprint(page, settings, env)
         if fingerprint is None or self.fingerprints.get(page.output_path) != fingerprint:
             return None
-        return read_as_written(
-            self.output_dir, page.output_path, self.manifest.get(page.output_path)
-        )
+        state = self.manifest.get(page.output_path)
+        try:
+            is_there = state is not None and is_as_recorded(
+                os.path.join(self.output_dir, page.output_path), state
+            )
+        except OSError:
+            return None
+        return Unchanged(state) if is_there and state is not None else None
 
     def _fingerprint(self, page: Page, settings: Any, env: jinja2.Environment) -> bytes | None:
         """A hash of everything a page shows: its context, the site settings, its templates."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from typing import Any, TypeVar
 
 from site_builder.config import Progress
@@ -14,6 +16,8 @@ Result = TypeVar("Result")
 # Below this many items per process, starting processes costs more than it saves.
 MIN_ITEMS_PER_JOB = 200
 CHUNKS_PER_JOB = 8
+MAX_CHUNK = 250  # items: a chunk's results are held whole until they are read
+CHUNKS_AHEAD = 2  # per process: chunks asked for but not yet read
 
 _inherited: tuple[Callable[..., Any], Any] | None = None  # what forked workers find at start
 
@@ -30,14 +34,25 @@ def map_missing(
     """`function(item)` for each item without a cached result (in workers where that pays);
     every item's result, cached or fresh, in item order. `prepare(missing)` runs first, in
     this process, so that workers inherit what it sets up."""
+    return list(stream_missing(function, items, cached, jobs, progress, label, prepare))
+
+
+def stream_missing(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    cached: Sequence[Result | None],
+    jobs: int,
+    progress: Progress | None = None,
+    label: str = "",
+    prepare: Callable[[list[Item]], None] | None = None,
+) -> Iterator[Result]:
+    """As map_missing, yielding each result as soon as it and those before it are ready."""
     missing = [index for index, result in enumerate(cached) if result is None]
     if prepare is not None and missing:
         prepare([items[index] for index in missing])
-    results = list(cached)
-    fresh = map_chunks(_apply, (function, items), missing, jobs, progress, label)
-    for index, result in zip(missing, fresh, strict=True):
-        results[index] = result
-    return results  # type: ignore[return-value]  # every None was replaced above
+    fresh = stream_chunks(_apply, (function, items), missing, jobs, progress, label)
+    for result in cached:
+        yield next(fresh) if result is None else result
 
 
 def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], indices: Sequence[int]) -> list[Any]:
@@ -59,21 +74,43 @@ def map_chunks(
     `shared` (the linked site, the page contexts) instead of receiving it pickled; the
     results come back pickled, so they should be small next to the work.
     """
+    return list(stream_chunks(function, shared, items, jobs, progress, label))
+
+
+def stream_chunks(
+    function: Callable[[Any, Sequence[Item]], list[Result]],
+    shared: Any,
+    items: Sequence[Item],
+    jobs: int,
+    progress: Progress | None = None,
+    label: str = "",
+) -> Iterator[Result]:
+    """As map_chunks, yielding results in item order as they come. At most CHUNKS_AHEAD
+    chunks per process are asked for ahead of the one being read, so that results not yet
+    read (rendered pages, say) never pile up."""
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
-    size = max(1, -(-len(items) // max(1, jobs * CHUNKS_PER_JOB)))
+    size = min(MAX_CHUNK, max(1, -(-len(items) // max(1, jobs * CHUNKS_PER_JOB))))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _run_here(function, shared, chunks, len(items), progress, label)
+        yield from _run_here(function, shared, chunks, len(items), progress, label)
+        return
     global _inherited
     _inherited = (function, shared)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results: list[Result] = []
-            for done in pool.imap(_run_inherited, chunks):
-                results.extend(done)
+            waiting = iter(chunks)
+            asked = deque(pool.apply_async(_run_inherited, (chunk,))
+                          for chunk in islice(waiting, jobs * CHUNKS_AHEAD))  # fmt: skip
+            done = 0
+            while asked:
+                results = asked.popleft().get()
+                following = next(waiting, None)
+                if following is not None:
+                    asked.append(pool.apply_async(_run_inherited, (following,)))
+                done += len(results)
                 if progress:
-                    progress(label, len(results), len(items))
-            return results
+                    progress(label, done, len(items))
+                yield from results
     finally:
         _inherited = None
 
@@ -85,13 +122,14 @@ def _run_here(
     total: int,
     progress: Progress | None,
     label: str,
-) -> list[Result]:
-    results: list[Result] = []
+) -> Iterator[Result]:
+    done = 0
     for chunk in chunks:
-        results.extend(function(shared, chunk))
+        results = function(shared, chunk)
+        done += len(results)
         if progress:
-            progress(label, len(results), total)
-    return results
+            progress(label, done, total)
+        yield from results
 
 
 def _run_inherited(chunk: Sequence[Any]) -> list[Any]:

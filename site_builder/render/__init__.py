@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -21,18 +21,21 @@ from site_builder.output_folder import DRAFTS_PREVIEW
 from site_builder.render import council_data, data, datapackage, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
+from site_builder.render.data import data_file_list
 from site_builder.render.fragments import Memo, compute
 from site_builder.render.record_pages import RecordPage, record_pages
 from site_builder.render.templating import template_error
 from site_builder.render.texts import known_paths
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
+from site_builder.write import Content
 
 Output = dict[str, bytes]
 RenderPage = Callable[[Any], bytes]
 # How the pages are rendered: (render one page, the pages, what to do first with the pages
-# to be rendered) -> each page's bytes in order. The pipeline passes one that reuses pages.
-PageMap = Callable[[RenderPage, Sequence[Any], Callable[[list[Any]], None]], list[bytes]]
+# to be rendered) -> each page's content in order, as it is ready. The pipeline passes one
+# that reuses pages, answering Unchanged for a page the output already holds.
+PageMap = Callable[[RenderPage, Sequence[Any], Callable[[list[Any]], None]], Iterable[Content]]
 Step = Callable[[str], AbstractContextManager[None]]  # times a named step of the stage
 
 
@@ -50,42 +53,45 @@ def render_site(
     map_pages: PageMap | None = None,
     step: Step = untimed,
     memo: Memo = compute,
-) -> Output:
-    """Return every file of the site, keyed by output path, in path order; each page is
-    rendered by `render_page`, through `map_pages` when given. `step(name)` times each
-    step of the stage; `memo` may give fragments of the outputs from the last build."""
+) -> Iterator[tuple[str, Content]]:
+    """Yield every file of the site as (output path, content), each as soon as it is made,
+    so that the write stage writes it and nothing holds the whole site; of a path yielded
+    twice the last counts. Each page is rendered by `render_page`, through `map_pages` when
+    given. `step(name)` times each step of the stage (with the writing of what it yields);
+    `memo` may give fragments of the outputs from the last build."""
     with step("open data"):
         data_files = render_data(site, scorecards)
+        files = data_file_list(site, data_files)
+        yield from data_files.items()
+        del data_files
     with step("page contexts"):
         contexts = [
             *record_pages(site, scorecards, bodies, history),
             *withdrawn_pages(site, bodies),
             *p.list_pages(site),
-            *sp.site_page_contexts(site, scorecards, bodies, data_files, known_paths(site), memo),
+            *sp.site_page_contexts(site, scorecards, bodies, files, known_paths(site), memo),
         ]
     try:
         with step("pages"):
             rendered = (map_pages or render_each)(
                 partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
             )
+            yield from zip((page.output_path for page in contexts), rendered, strict=True)
     except jinja2.TemplateSyntaxError as problem:
         raise BuildFailed([template_error(problem, config.templates_dir)]) from None
-    output = {page.output_path: content for page, content in zip(contexts, rendered, strict=True)}
-    output.update(data_files)
     with step("feeds"):
-        output.update(feeds.render_feeds(site, sp.record_changes(site)))
+        yield from feeds.render_feeds(site, sp.record_changes(site)).items()
     with step("search index"):
         pages = [c for c in contexts if isinstance(c, RecordPage) and c.is_indexable]
-        output.update(search.render_search_index(pages, memo))
+        yield from search.render_search_index(pages, memo).items()
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
-    output[urls.PAGE_PATHS["sitemap"]] = feeds.render_sitemap(site.settings.base_url, listed)
-    output[urls.PAGE_PATHS["robots"]] = feeds.render_robots(site.settings.base_url,
-                                                            config.include_drafts)  # fmt: skip
+    yield urls.PAGE_PATHS["sitemap"], feeds.render_sitemap(site.settings.base_url, listed)
+    yield urls.PAGE_PATHS["robots"], feeds.render_robots(site.settings.base_url,
+                                                         config.include_drafts)  # fmt: skip
     if config.include_drafts:
-        output[DRAFTS_PREVIEW] = b"A --drafts preview of the site: not to be published.\n"
-    output.update(read_static(config.templates_dir / "static"))
-    return dict(sorted(output.items()))
+        yield DRAFTS_PREVIEW, b"A --drafts preview of the site: not to be published.\n"
+    yield from read_static(config.templates_dir / "static").items()
 
 
 def render_page(env: jinja2.Environment, settings: m.SiteSettings, page: Any) -> bytes:
@@ -101,10 +107,10 @@ def compile_templates(env: jinja2.Environment, pages: list[Any]) -> None:
 
 def render_each(
     render: RenderPage, pages: Sequence[Any], prepare: Callable[[list[Any]], None]
-) -> list[bytes]:
+) -> Iterator[bytes]:
     """Render every page here, in order."""
     prepare(list(pages))
-    return [render(page) for page in pages]
+    return map(render, pages)
 
 
 def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:

@@ -13,7 +13,7 @@ from site_builder.render import meta
 from site_builder.render import pages as p
 from site_builder.render import standing as st
 from site_builder.render.councils import CouncilTable, council_table
-from site_builder.render.data import DataFile, data_file_list
+from site_builder.render.data import DataFile
 from site_builder.render.dictionary import DictionaryPage, dictionary_docs
 from site_builder.render.fragments import Memo, compute
 from site_builder.render.hexmap import HexMap, hex_map
@@ -157,7 +157,7 @@ def site_page_contexts(
     site: Site,
     scorecards: dict[str, Scorecard],
     bodies: dict[str, str],
-    data_files: dict[str, bytes],
+    files: tuple[DataFile, ...],
     known_paths: frozenset[str],
     memo: Memo = compute,
 ) -> list[PageContext]:
@@ -193,7 +193,6 @@ def site_page_contexts(
                           key=lambda a: (a.name, a.slug)))  # fmt: skip
     tables = tuple(council_table(g.kind, g.heading, g.rows) for g in groups)
     updated = newest_content_date(site.records, memo)
-    files = data_file_list(site, data_files)
     data_words = "Download the record as JSON and CSV."
     return [
         HomePage(paths["home"], "home.html", title, site.settings.description, listed,
