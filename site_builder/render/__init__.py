@@ -83,7 +83,7 @@ def render_site(
         yield from feeds.render_feeds(site, sp.record_changes(site)).items()
     with step("search index"):
         pages = [c for c in contexts if isinstance(c, RecordPage) and c.is_indexable]
-        yield from search.render_search_index(pages, memo).items()
+        yield from search.render_search_index(pages, memo)
     # A drafts preview lists no page for search engines and asks them to keep out.
     listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
     yield urls.PAGE_PATHS["sitemap"], feeds.render_sitemap(site.settings.base_url, listed)

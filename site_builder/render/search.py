@@ -54,8 +54,10 @@ DETAIL_FIELDS = ("region", "gss_code", "judged_by", "framework", "publisher")
 _SPACE = re.compile(r"\s+")
 
 
-def render_search_index(pages: Iterable[RecordPage], memo: Memo = compute) -> dict[str, bytes]:
-    """The index files for these pages, by output path.
+def render_search_index(
+    pages: Iterable[RecordPage], memo: Memo = compute
+) -> Iterator[tuple[str, bytes]]:
+    """Yield the index files for these pages: (output path, content).
 
     The caller passes only listed records (no draft, embargoed or withdrawn one), so
     nothing else can be found. Each record's entry is a fragment (`memo`): an edit counts the
@@ -66,21 +68,17 @@ def render_search_index(pages: Iterable[RecordPage], memo: Memo = compute) -> di
     kinds = [name for name in COLLECTIONS if any(p.record.collection == name for p in listed)]
     ordered = sorted(listed, key=lambda page: _place(page, council_number, kinds))
     entries = [memo(search_entry, search_input(page)) for page in ordered]
-    found: dict[str, list[tuple[int, int]]] = {}
-    vocabulary: set[str] = set()
-    for number, entry in enumerate(entries):
-        for term, weight in entry.weights:
-            found.setdefault(term, []).append((number, weight))
-        vocabulary.update(entry.words)
-    shards, split = sh.shard_postings({t: sh.delta_encoded(p) for t, p in found.items()})
-    output = {f"{SEARCH_FOLDER}/terms-{key}.json": _json(terms) for key, terms in shards.items()}
+    shards, split = sh.shard_postings(_postings(entries))
+    for key, terms in shards.items():
+        yield f"{SEARCH_FOLDER}/terms-{key}.json", _json(terms)
+    vocabulary = {word for entry in entries for word in entry.words}
     spelled = {word for word in vocabulary if st.is_spelled_word(word)}
     by_length = sh.words_by_length(spelled, TYPO_SHORTEST - 1)
-    output.update({f"{SEARCH_FOLDER}/words-{n}.json": _json(w) for n, w in by_length.items()})
+    yield from ((f"{SEARCH_FOLDER}/words-{n}.json", _json(w)) for n, w in by_length.items())
     for start in range(0, len(entries), DOCUMENTS_PER_FILE):
         chunk = entries[start : start + DOCUMENTS_PER_FILE]
         name = f"{SEARCH_FOLDER}/documents-{start // DOCUMENTS_PER_FILE}.json"
-        output[name] = b"[" + b",".join(entry.document for entry in chunk) + b"]"
+        yield name, b"[" + b",".join(entry.document for entry in chunk) + b"]"
     meta = {
         "documents": len(ordered),
         "documents_per_file": DOCUMENTS_PER_FILE,
@@ -93,8 +91,23 @@ def render_search_index(pages: Iterable[RecordPage], memo: Memo = compute) -> di
         "councils": [[a.slug, a.name] for a in councils],
         "groups": _groups(ordered, council_number, kinds),
     }
-    output[f"{SEARCH_FOLDER}/meta.json"] = _json(meta)
-    return output
+    yield f"{SEARCH_FOLDER}/meta.json", _json(meta)
+
+
+def _postings(entries: list[SearchEntry]) -> sh.Postings:
+    """Each term's [document gap, weight, ...], documents numbered in entry order: made
+    flat in one pass, never as pairs, so that the postings of a large site fit in little."""
+    postings: sh.Postings = {}
+    last: dict[str, int] = {}
+    for number, entry in enumerate(entries):
+        for term, weight in entry.weights:
+            numbers = postings.get(term)
+            if numbers is None:
+                postings[term] = [number, weight]
+            else:
+                numbers += (number - last[term], weight)
+            last[term] = number
+    return postings
 
 
 @dataclass(frozen=True)

@@ -46,17 +46,6 @@ def shard_postings(postings: Postings) -> tuple[dict[str, Postings], list[str]]:
     return dict(sorted(shards.items())), sorted(split)
 
 
-def delta_encoded(pairs: list[tuple[int, int]]) -> list[int]:
-    """[document, weight, ...] in document order, each document as the gap from the one before:
-    smaller numbers, smaller files."""
-    numbers: list[int] = []
-    previous = 0
-    for document, weight in pairs:
-        numbers.extend((document - previous, weight))
-        previous = document
-    return numbers
-
-
 def words_by_length(vocabulary: set[str], shortest: int) -> dict[int, list[str]]:
     """The index's spelled words of at least `shortest` letters, sorted, by length."""
     lengths: dict[int, list[str]] = defaultdict(list)
