@@ -72,7 +72,8 @@ def read_store(path: Path, namespace: bytes) -> dict[Any, Any]:
         log.warning("cache %s unreadable (%s); rebuilding it", path, problem)
         return {}
     header = FORMAT + namespace
-    checksum, payload = raw[len(header) : len(header) + 32], raw[len(header) + 32 :]
+    view = memoryview(raw)  # slices of a view are not copies: a store is tens of megabytes
+    checksum, payload = bytes(view[len(header) : len(header) + 32]), view[len(header) + 32 :]
     if not raw.startswith(header):
         return {}  # another version of the generator or its templates: start afresh
     if hashlib.sha256(payload).digest() != checksum:
@@ -89,16 +90,18 @@ def read_store(path: Path, namespace: bytes) -> dict[Any, Any]:
 def write_store(path: Path, namespace: bytes, entries: Mapping[Any, Any]) -> None:
     """Replace a store in one step, so that a killed build leaves the old one or the new one."""
     payload = pickle.dumps(dict(entries), protocol=pickle.HIGHEST_PROTOCOL)
-    replace_file(path, FORMAT + namespace + hashlib.sha256(payload).digest() + payload)
+    replace_file(path, FORMAT, namespace, hashlib.sha256(payload).digest(), payload)
 
 
-def replace_file(path: Path, content: bytes) -> None:
-    """Write a file of the cache in one step; one that cannot be written is only a warning."""
+def replace_file(path: Path, *parts: bytes) -> None:
+    """Write a file of the cache, these parts one after another, in one step (never joined
+    in memory: a store is tens of megabytes); one that cannot be written is only a warning."""
     try:
         _prepare_folder(path.parent)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
+            for part in parts:
+                stream.write(part)
         os.replace(temporary, path)
     except OSError as problem:  # a cache that cannot be written only makes the next build slower
         log.warning("could not write the build cache %s: %s", path, problem)

@@ -34,4 +34,4 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         payload = bucket.bytecode_to_string()
-        replace_file(self.folder / bucket.key, hashlib.sha256(payload).digest() + payload)
+        replace_file(self.folder / bucket.key, hashlib.sha256(payload).digest(), payload)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ def render_search_index(
     shards, split = sh.shard_postings(_postings(entries))
     for key, terms in shards.items():
         yield f"{SEARCH_FOLDER}/terms-{key}.json", _json(terms)
-    vocabulary = {word for entry in entries for word in entry.words}
+    vocabulary = {word for entry in entries for word in entry.spelled()}
     spelled = {word for word in vocabulary if st.is_spelled_word(word)}
     by_length = sh.words_by_length(spelled, TYPO_SHORTEST - 1)
     yield from ((f"{SEARCH_FOLDER}/words-{n}.json", _json(w)) for n, w in by_length.items())
@@ -100,7 +101,7 @@ def _postings(entries: list[SearchEntry]) -> sh.Postings:
     postings: sh.Postings = {}
     last: dict[str, int] = {}
     for number, entry in enumerate(entries):
-        for term, weight in entry.weights:
+        for term, weight in entry.term_weights():
             numbers = postings.get(term)
             if numbers is None:
                 postings[term] = [number, weight]
@@ -127,12 +128,24 @@ class SearchInput:
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """One record in the index: its terms with their weights, its words as spelled, and its
-    document (address, title, passages) as JSON."""
+    """One record in the index: its terms in order with their weights, its words as spelled,
+    and its document (address, title, passages) as JSON. Kept compact (a few objects, not
+    one per term), since a build holds the entries of every record."""
 
-    weights: tuple[tuple[str, int], ...]
-    words: tuple[str, ...]
+    terms: str  # one per line
+    weights: bytes  # an array("I") of one weight per term
+    words: str  # one per line
     document: bytes
+
+    def term_weights(self) -> Iterator[tuple[str, int]]:
+        return zip(_lines(self.terms), array("I", self.weights), strict=True)
+
+    def spelled(self) -> list[str]:
+        return _lines(self.words)
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
 
 
 def search_input(page: RecordPage) -> SearchInput:
@@ -159,7 +172,9 @@ def search_entry(inputs: SearchInput) -> SearchEntry:
     vocabulary: set[str] = set()
     weights = term_weights(_fields(inputs, passages), vocabulary)
     document = _json(_document(inputs, passages))
-    return SearchEntry(tuple(sorted(weights.items())), tuple(sorted(vocabulary)), document)
+    terms = sorted(weights)
+    return SearchEntry("\n".join(terms), array("I", [weights[term] for term in terms]).tobytes(),
+                       "\n".join(sorted(vocabulary)), document)  # fmt: skip
 
 
 def council_of(page: RecordPage) -> m.Authority | None:
