@@ -345,12 +345,15 @@ def main() -> None:
         summary = {case: {who: [asdict(r) for r in runs] for who, runs in both.items()}
                    for case, both in results.items()}  # fmt: skip
         summary["identical_to_cold"] = identical  # type: ignore[assignment]
+        results_file = WORK / f"results-{size}.json"
+        results_file.write_text(json.dumps(summary, indent=2) + "\n")  # kept if a preview fails
+        print(tables[-1], flush=True)
         if not args.no_serve:
             serve = bench_serve(corpus, args.serve_edits)
             tables[-1] += "\n" + serve_table(serve) + "\n"
             summary["save_to_served"] = asdict(serve)
-        (WORK / f"results-{size}.json").write_text(json.dumps(summary, indent=2) + "\n")
-        print(tables[-1], flush=True)
+            results_file.write_text(json.dumps(summary, indent=2) + "\n")
+            print(serve_table(serve), flush=True)
     print("\n".join(tables))
 
 
