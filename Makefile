@@ -48,13 +48,15 @@ clean:
 fuzz: $(BIN)/.installed-test
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py -q -s --hypothesis-show-statistics
 
-# Our build beside Hugo's on synthetic records (bench/run.py; figures in docs/performance.md).
-# 100,000 records take long: make bench SIZES="1000 10000 100000"
+# Our build and preview beside Hugo's on synthetic records (bench/run.py; figures in
+# docs/performance.md). 100,000 records take long: make bench SIZES="1000 10000 100000"
+# Builds only, without the previews' save-to-served times: make bench BENCH_FLAGS=--no-serve
 SIZES ?= 1000 10000
 RUNS ?= 3
+BENCH_FLAGS ?=
 bench: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/run.py --sizes $(SIZES) --runs $(RUNS)
+	$(BIN)/python bench/run.py --sizes $(SIZES) --runs $(RUNS) $(BENCH_FLAGS)
 
 # The live preview's save-to-served time (bench/serve_latency.py), on the default content or,
 # after make bench, on a generated corpus: make bench-serve SERVE_CONTENT=bench/work/10000/content

@@ -13,8 +13,12 @@ each case run ours and Hugo in turn, interleaved, `--runs` times, in fresh proce
 Each run is measured from outside: wall time, CPU time (user + system, the process and its
 children) and peak memory (the largest resident set of the process tree, sampled, and
 `ru_maxrss` of the build process). After the edit case the incremental output is compared
-with a cold build of the same content, byte for byte. Results also go to
-bench/work/results-<size>.json.
+with a cold build of the same content, byte for byte.
+
+Then, unless --no-serve, the previews: `site-builder serve` and `hugo server --renderToMemory`,
+each on a fresh copy of its corpus, are timed `--serve-edits` times from saving an edit to
+one case's file until its page serves the new text (bench/save_to_served.py, as
+`make bench-serve` does). Results also go to bench/work/results-<size>.json.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 
+from save_to_served import default_record, time_edits
+from serve_latency import copy_site, measure_edits
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
@@ -52,6 +59,15 @@ class Run:
     max_rss_mib: float
     tree_peak_mib: float
     pages: int
+
+
+@dataclass(frozen=True)
+class ServeRun:
+    """Save-to-served seconds of each edit of one record, in our preview and in Hugo's."""
+
+    record: str
+    ours: list[float]
+    hugo: list[float]
 
 
 def load_generator() -> ModuleType:
@@ -267,11 +283,55 @@ def table(size: int, results: dict[str, dict[str, list[Run]]]) -> str:
     return "\n".join(lines)
 
 
+def bench_serve(corpus: Corpus, edits: int) -> ServeRun:
+    """Save-to-served seconds of each edit, ours then Hugo's, each server on a fresh copy."""
+    record = default_record(corpus.root / "content")
+    page = f"/cases/{record.stem}/"
+    scratch = corpus.root / "serve"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        copy_site(corpus.root / "content", corpus.root / "templates", scratch / "ours")
+        ours = measure_edits(scratch / "ours", record, edits, "ours")
+        hugo_site = scratch / "hugo"
+        shutil.copytree(corpus.hugo_root, hugo_site,
+                        ignore=shutil.ignore_patterns("public", "resources"))  # fmt: skip
+        hugo = time_edits(hugo_serve_command, hugo_site, hugo_site / "content" / record, page,
+                          edits, "hugo")  # fmt: skip
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"  {corpus.size} save to served, median ours/hugo s: {statistics.median(ours):.3f}/"
+          f"{statistics.median(hugo):.3f}", file=sys.stderr, flush=True)  # fmt: skip
+    return ServeRun(str(record), ours, hugo)
+
+
+def hugo_serve_command(port: int) -> list[str]:
+    """Hugo's preview as its users run it (fast render and live reload on), pages in memory."""
+    return [str(hugo_binary()), "server", "--renderToMemory", "--bind", "127.0.0.1",
+            "--port", str(port)]  # fmt: skip
+
+
+def serve_table(serve: ServeRun) -> str:
+    """A Markdown table: save to served, median and min–max, ours and Hugo's, and the ratio."""
+    ours, hugo = serve.ours, serve.hugo
+    ratio = statistics.median(ours) / statistics.median(hugo)
+    return "\n".join([
+        f"Save to served (`{serve.record}`, {len(ours)} edits each):",
+        "",
+        "| preview | save to served, median s (min–max) |",
+        "|---|---|",
+        f"| ours, `site-builder serve` | {spread(ours, 3)} |",
+        f"| Hugo, `hugo server --renderToMemory` | {spread(hugo, 3)} |",
+        f"| ratio, ours / Hugo (of the medians) | {ratio:.2f} |",
+    ])  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--serve-edits", type=int, default=5, help="edits timed in each preview")
+    parser.add_argument("--no-serve", action="store_true", help="skip timing the previews")
     args = parser.parse_args()
     tables = []
     for size in args.sizes:
@@ -285,8 +345,15 @@ def main() -> None:
         summary = {case: {who: [asdict(r) for r in runs] for who, runs in both.items()}
                    for case, both in results.items()}  # fmt: skip
         summary["identical_to_cold"] = identical  # type: ignore[assignment]
-        (WORK / f"results-{size}.json").write_text(json.dumps(summary, indent=2) + "\n")
+        results_file = WORK / f"results-{size}.json"
+        results_file.write_text(json.dumps(summary, indent=2) + "\n")  # kept if a preview fails
         print(tables[-1], flush=True)
+        if not args.no_serve:
+            serve = bench_serve(corpus, args.serve_edits)
+            tables[-1] += "\n" + serve_table(serve) + "\n"
+            summary["save_to_served"] = asdict(serve)
+            results_file.write_text(json.dumps(summary, indent=2) + "\n")
+            print(serve_table(serve), flush=True)
     print("\n".join(tables))
 
 

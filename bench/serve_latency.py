@@ -12,33 +12,25 @@ polls the page every 10 ms until the marker is served. Save to served is measure
 just after the file is written and closed. The server is then stopped, and a cold full
 build of the same copy (`site-builder build`, no cache, empty output) is timed in a fresh
 process. Prints a Markdown table of the save-to-served median, minimum and maximum per run,
-the cold build time, and the median of the per-run medians.
+the cold build time, and the median of the per-run medians. The timing is
+bench/save_to_served.py's, which bench/run.py also uses for `hugo server`.
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-POLL_SECONDS = 0.010
-EDIT_TIMEOUT_SECONDS = 120.0
-STARTUP_TIMEOUT_SECONDS = 900.0  # the first build of a large corpus takes minutes
-PAUSE_BETWEEN_EDITS_SECONDS = 1.0
-STOP_TIMEOUT_SECONDS = 10.0
+from save_to_served import default_record, time_edits
+
 SITE_BUILDER = Path(sys.executable).parent / "site-builder"
-# Straight to the server: never through a proxy named in the environment.
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass(frozen=True)
@@ -67,113 +59,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def default_record(content: Path) -> Path:
-    """The first file, sorted by name, in content/cases/, relative to the content folder."""
-    files = sorted(path for path in (content / "cases").iterdir() if path.is_file())
-    if not files:
-        raise SystemExit(f"no case records in {content / 'cases'}")
-    return files[0].relative_to(content)
+def copy_site(content: Path, templates: Path, site: Path) -> None:
+    """Copy the content and templates into site/ (so the originals are never edited)."""
+    shutil.copytree(content, site / "content")
+    shutil.copytree(templates, site / "templates")
 
 
-def free_port() -> int:
-    """A loopback port that was free a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def serve_command(port: int) -> list[str]:
+    """`site-builder serve` of a copy (content/, templates/) on port, into its output/."""
+    return [str(SITE_BUILDER), "serve", "--content", "content", "--templates", "templates",
+            "--output", "output", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
 
 
-def fetch(url: str) -> str | None:
-    """The body of a page answered 200, or None (not up yet, an error page, a refusal)."""
-    try:
-        with OPENER.open(url, timeout=5) as response:
-            return str(response.read().decode("utf-8", errors="replace"))
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def wait_until_served(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
-    """Poll url until it is answered 200; fail if the server exits or time runs out."""
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with status {server.returncode}")
-        if fetch(url) is not None:
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} was not served within {timeout:.0f} s")
-
-
-def check_has_body(record: Path) -> None:
-    """Refuse a record without front matter, whose end is not a Markdown body."""
-    lines = record.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
-        raise SystemExit(f"{record} has no front matter closed by ---, so no Markdown body")
-
-
-def append_marker(record: Path, marker: str) -> float:
-    """Append a paragraph with marker to the body; perf_counter() once written and closed."""
-    ends_with_newline = record.read_bytes().endswith(b"\n")
-    with record.open("a", encoding="utf-8") as file:
-        file.write(("" if ends_with_newline else "\n") + f"\nBenchmark edit {marker}.\n")
-        file.flush()
-    return time.perf_counter()
-
-
-def time_edit(record: Path, url: str, marker: str) -> float:
-    """Seconds from saving an edit with marker until the page served contains it."""
-    saved = append_marker(record, marker)
-    deadline = saved + EDIT_TIMEOUT_SECONDS
-    while time.perf_counter() < deadline:
-        body = fetch(url)
-        if body is not None and marker in body:
-            return time.perf_counter() - saved
-        time.sleep(POLL_SECONDS)
-    raise TimeoutError(f"{marker} was not served at {url} within {EDIT_TIMEOUT_SECONDS:.0f} s")
-
-
-def start_server(site: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`site-builder serve` on the copy in site, its output (both streams) into log."""
-    command = [str(SITE_BUILDER), "serve", "--content", "content", "--templates", "templates",
-               "--output", "output", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    with log.open("wb") as stream:
-        return subprocess.Popen(command, cwd=site, stdout=stream, stderr=subprocess.STDOUT)
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Terminate the server, killing it if it does not stop in time."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def measure_edits(site: Path, record: Path, edits: int, run: int) -> list[float]:
-    """Serve the copy in site and time each edit of record; always stop the server."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/cases/{record.stem}/"
-    server = start_server(site, port, site / "serve.log")
-    try:
-        wait_until_served(url, server, STARTUP_TIMEOUT_SECONDS)
-        latencies = []
-        for edit in range(1, edits + 1):
-            time.sleep(PAUSE_BETWEEN_EDITS_SECONDS)
-            marker = f"servebench{run}x{edit}x{secrets.token_hex(4)}"
-            latencies.append(time_edit(site / "content" / record, url, marker))
-        return latencies
-    finally:
-        stop_server(server)
-        report_server_problems(site / "serve.log", run)
-
-
-def report_server_problems(log: Path, run: int) -> None:
-    """Echo to stderr any server line that reads like an error (its log has no levels)."""
-    words = ("error", "traceback", "exception", "crashed")
-    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        if any(word in line.lower() for word in words):
-            print(f"run {run} server: {line}", file=sys.stderr)
+def measure_edits(site: Path, record: Path, edits: int, label: str) -> list[float]:
+    """Serve the copy in site and time each edit of record (relative to its content/)."""
+    page = f"/cases/{record.stem}/"
+    return time_edits(serve_command, site, site / "content" / record, page, edits, label)
 
 
 def cold_build(site: Path) -> float:
@@ -194,10 +95,8 @@ def one_run(args: argparse.Namespace, run: int) -> RunResult:
     """A fresh copy, a fresh server, the edits, then the cold build; the copy is removed."""
     site = Path(tempfile.mkdtemp(prefix=f"serve-latency-{run}-"))
     try:
-        shutil.copytree(args.content, site / "content")
-        shutil.copytree(args.templates, site / "templates")
-        check_has_body(site / "content" / args.record)
-        latencies = measure_edits(site, args.record, args.edits, run)
+        copy_site(args.content, args.templates, site)
+        latencies = measure_edits(site, args.record, args.edits, f"run {run}")
         return RunResult(latencies, cold_build(site))
     finally:
         shutil.rmtree(site, ignore_errors=True)
