@@ -186,10 +186,10 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(
     tmp_path: Path, damage: Callable[[Path], None]
 ) -> None:
     content, templates, output = edited_site(tmp_path)
-    stores = sorted(cache_folder(content).glob("*.pickle"))
-    assert [store.name.split("-")[0] for store in stores] == [
-        "bodies.pickle", "fragments", "index.pickle", "pages", "records.pickle"
-    ]  # fmt: skip
+    folder = cache_folder(content)
+    stores = sorted(folder.rglob("*.pickle"))
+    names = {(s.name if s.parent == folder else s.parent.name).split("-")[0] for s in stores}
+    assert names == {"fragments", "index.pickle", "pages", "records", "texts"}
     for store in stores:
         damage(store)
     change_body(content, templates)
@@ -232,13 +232,27 @@ def test_a_cache_from_another_version_of_the_generator_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     content, templates, output = edited_site(tmp_path)
-    poison_cached_titles(cache_folder(content) / "records.pickle")
+    for shard in (cache_folder(content) / "records").glob("*.pickle"):
+        poison_cached_titles(shard)
     monkeypatch.setattr(build_cache, "code_digest", lambda: b"the next version")
     change_body(content, templates)
     build(content, templates, output)
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
-    for store in cache_folder(content).glob("*.pickle"):
-        assert store.read_bytes().startswith(build_cache.FORMAT + b"the next version")
+    stores = list(cache_folder(content).rglob("*.pickle"))
+    assert len(stores) > 3
+    for store in stores:
+        assert store.read_bytes().startswith(build_cache.FORMAT + b"the next version"), store
+
+
+def test_an_edit_writes_again_only_the_store_files_it_changed(tmp_path: Path) -> None:
+    content, templates, output = edited_site(tmp_path)
+    shards = {path: path.stat().st_mtime_ns
+              for path in (cache_folder(content) / "records").glob("*.pickle")}  # fmt: skip
+    assert len(shards) > 4, "the records are spread over several files"
+    change_body(content, templates)
+    build(content, templates, output)
+    rewritten = [path for path, mtime in shards.items() if path.stat().st_mtime_ns != mtime]
+    assert len(rewritten) == 1, "the file holding the edited record, and no other"
 
 
 def poison_cached_titles(store: Path) -> None:

@@ -61,15 +61,14 @@ class BuildCache:
         output_dir = Path(os.path.abspath(output_dir))
         pages = read_store(output_store_path(folder, output_dir, "pages", ".pickle"), namespace)
         page_cache = PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}))
-        fragments = LazyStore(output_store_path(folder, output_dir, "fragments", ".pickle"),
-                              namespace)  # fmt: skip
+        fragments = LazyStore(output_store_path(folder, output_dir, "fragments", ""), namespace)
         return cls(
             folder=folder,
             records=RecordCache(
                 read_store(folder / "index.pickle", namespace),
-                LazyStore(folder / "records.pickle", namespace),
+                LazyStore(folder / "records", namespace),
             ),
-            texts=TextCache(LazyStore(folder / "bodies.pickle", namespace)),
+            texts=TextCache(LazyStore(folder / "texts", namespace)),
             pages=page_cache,
             fragments=FragmentCache(fragments),
             state=pages.get("state", {}),
@@ -107,8 +106,8 @@ class BuildCache:
         """Write what changed; the pages store last, so that it never names a stale output."""
         namespace = stores.code_digest()
         self.records.forget_others()
+        self.records.records.save()
         if self.records.is_changed:
-            self.records.records.save()
             write_store(self.folder / "index.pickle", namespace, self.records.index)
         self.texts.forget_others()
         self.texts.store.save()

@@ -39,8 +39,7 @@ class FragmentCache:
         found = self.store.entries.get(key, _MISSING)
         if found is _MISSING:
             found = function(inputs)
-            self.store.entries[key] = found
-            self.store.is_changed = True
+            self.store.put(key, found)
         return found  # type: ignore[no-any-return]
 
     def _key(self, function: Callable[..., Any], inputs: object) -> bytes | None:
@@ -57,10 +56,8 @@ class FragmentCache:
 
     def forget_others(self) -> None:
         entries = self.store.entries if self.store.loaded is not None else {}
-        gone = set(entries) - self.used
-        for key in gone:
-            del entries[key]
-        self.store.is_changed = self.store.is_changed or bool(gone)
+        for key in set(entries) - self.used:
+            self.store.drop(key)
 
 
 def function_name(function: Callable[..., Any]) -> str:

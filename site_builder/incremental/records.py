@@ -121,19 +121,19 @@ class RecordCache:
         if read.result.record is None:
             return  # a file with problems is read again next time, to report them again
         self.index[name] = (read.digest, read.signature)
-        self.records.entries[name] = (read.digest, read.result.record)
-        self.records.is_changed = self.is_changed = True
+        self.records.put(name, (read.digest, read.result.record))
+        self.is_changed = True
         self.digests[name] = read.digest
 
     def forget_others(self) -> None:
         """Drop the entries of files no longer in the content."""
-        loaded = [self.records.loaded] if self.records.loaded is not None else []
-        for entries in (self.index, *loaded):  # unread records wait: each is checked on use
-            gone = set(entries) - set(self.digests)
-            for path in gone:
-                del entries[path]
-            self.is_changed = self.is_changed or bool(gone)
-        self.records.is_changed = self.records.is_changed or (bool(loaded) and self.is_changed)
+        gone = set(self.index) - set(self.digests)
+        for path in gone:
+            del self.index[path]
+        self.is_changed = self.is_changed or bool(gone)
+        if self.records.loaded is not None:  # unread records wait: each is checked on use
+            for path in set(self.records.loaded) - set(self.digests):
+                self.records.drop(path)
 
 
 @dataclass(frozen=True)

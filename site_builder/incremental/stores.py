@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = b"site-builder-cache 1\n"
 FOLDER = Path(".cache") / "site-builder"
+SHARDS = 16  # files per store: an edit writes again only the files of the entries it changed
 DEPENDENCIES = ("jinja2", "markdown", "nh3", "pyyaml", "jsonschema", "jsonschema-rs", "markupsafe")
 
 
@@ -118,14 +119,16 @@ def _prepare_folder(folder: Path) -> None:
 
 
 class LazyStore:
-    """A store read from disk the first time it is needed: a build in which nothing
-    changed never reads the records or the bodies."""
+    """A store kept as SHARDS files in a folder, each one pickled mapping, read from disk the
+    first time it is needed (a build in which nothing changed never reads the records or the
+    texts). Entries are set with `put` and removed with `drop`, so that a build writes again
+    only the files whose entries changed: after an edit, a few of tens of megabytes."""
 
-    def __init__(self, path: Path, namespace: bytes) -> None:
-        self.path = path
+    def __init__(self, folder: Path, namespace: bytes) -> None:
+        self.folder = folder
         self.namespace = namespace
         self.loaded: dict[Any, Any] | None = None
-        self.is_changed = False
+        self.dirty: set[int] = set()
 
     @classmethod
     def in_memory(cls) -> LazyStore:
@@ -137,12 +140,46 @@ class LazyStore:
     @property
     def entries(self) -> dict[Any, Any]:
         if self.loaded is None:
-            self.loaded = read_store(self.path, self.namespace)
+            self.loaded = {}
+            for shard in range(SHARDS):
+                found = read_store(self._path(shard), self.namespace)
+                if not found and self._path(shard).exists():
+                    self.dirty.add(shard)  # of another version, or damaged: written afresh
+                self.loaded.update(found)
         return self.loaded
 
+    @property
+    def is_changed(self) -> bool:
+        return bool(self.dirty)
+
+    def put(self, key: str | bytes, value: Any) -> None:
+        self.entries[key] = value
+        self.dirty.add(shard_of(key))
+
+    def drop(self, key: str | bytes) -> None:
+        del self.entries[key]
+        self.dirty.add(shard_of(key))
+
     def save(self) -> None:
-        if self.is_changed and self.loaded is not None and self.namespace:
-            write_store(self.path, self.namespace, self.loaded)
+        if not self.dirty or self.loaded is None or not self.namespace:
+            return
+        parts: dict[int, dict[Any, Any]] = {shard: {} for shard in self.dirty}
+        for key, value in self.loaded.items():
+            part = parts.get(shard_of(key))
+            if part is not None:
+                part[key] = value
+        _prepare_folder(self.folder.parent)  # the cache folder first, ignored by git
+        for shard, part in sorted(parts.items()):
+            write_store(self._path(shard), self.namespace, part)
+        self.dirty.clear()
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
+
+
+def shard_of(key: str | bytes) -> int:
+    """Which file of a store holds a key."""
+    return content_hash(key if isinstance(key, bytes) else key.encode())[0] % SHARDS
 
 
 def output_store_path(folder: Path, output_dir: Path, name: str, suffix: str) -> Path:

@@ -42,8 +42,7 @@ class TextCache:
         results = map_missing(render, texts, cached, jobs, progress, "rendering text")
         for key, was_cached, result in zip(keys, cached, results, strict=True):
             if was_cached is None and not result.problems:
-                self.store.entries[key] = (result.html, result.site_links)
-                self.store.is_changed = True
+                self.store.put(key, (result.html, result.site_links))
             if was_cached is not None or not result.problems:
                 self.used.add(key)
         return results
@@ -58,10 +57,8 @@ class TextCache:
 
     def forget_others(self) -> None:
         entries = self.store.entries if self.store.loaded is not None else {}
-        gone = set(entries) - self.used
-        for key in gone:
-            del entries[key]
-        self.store.is_changed = self.store.is_changed or bool(gone)
+        for key in set(entries) - self.used:
+            self.store.drop(key)
 
 
 def _key(text: MarkdownText) -> bytes:
