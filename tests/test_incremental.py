@@ -105,6 +105,19 @@ def change_settings(content: Path, templates: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))
 
 
+def change_address(content: Path, templates: Path) -> None:
+    """Every open data row holds the site's address: no row may come from the last build."""
+    path = content / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("https://fixture.example/", "https://moved.example/"))
+
+
+def rename_council(content: Path, templates: Path) -> None:
+    """The council's own row and download change; its cases' rows name it only by slug."""
+    path = content / "authorities" / "northtown.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Northtown", "name: Nortown"))
+
+
 def touch_without_change(content: Path, templates: Path) -> None:
     path = content / "cases" / "child-a.md"
     path.write_bytes(path.read_bytes())
@@ -120,6 +133,8 @@ EDITS: dict[str, Edit] = {
     "shared template changed": change_shared_template,
     "static file changed": change_static_file,
     "settings changed": change_settings,
+    "site address changed": change_address,
+    "council renamed": rename_council,
     "file saved unchanged": touch_without_change,
 }
 
