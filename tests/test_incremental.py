@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 from collections.abc import Callable
@@ -12,7 +13,9 @@ import pytest
 from helpers import MINIMAL, TEMPLATES, make_site, record_text, run_cli, snapshot
 
 from site_builder.incremental import stores as build_cache
+from site_builder.incremental.fragments import canonical_pickle
 from site_builder.output_folder import MARKER, is_ours
+from site_builder.render import data_rows
 
 Edit = Callable[[Path, Path], None]  # (content, templates)
 
@@ -172,6 +175,33 @@ def test_an_edit_writes_only_the_files_whose_bytes_changed(tmp_path: Path) -> No
     assert "cases/child-a/index.html" in rewritten
     assert "cases/child-b/index.html" not in rewritten
     assert "sources/report-a/index.html" not in rewritten
+
+
+def test_the_first_edit_after_a_cold_build_makes_again_only_the_rows_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records read afresh (cold) and records from the cache must key their fragments alike."""
+    content = make_site(tmp_path / "site")
+    output = tmp_path / "site" / "output"
+    build(content, TEMPLATES, output)
+    made: list[str] = []
+    row_fragment = data_rows.row_fragment
+
+    def counted(inputs: data_rows.RowInput) -> data_rows.RowFragment:
+        made.append(inputs.record.slug)
+        return row_fragment(inputs)
+
+    monkeypatch.setattr(data_rows, "row_fragment", functools.wraps(row_fragment)(counted))
+    change_body(content, TEMPLATES)
+    build(content, TEMPLATES, output)
+    assert made == ["child-a"]
+
+
+def test_equal_inputs_shared_differently_key_the_same_fragment() -> None:
+    word = "safeguarding"
+    copy = word.encode().decode()  # an equal string, but another object
+    assert copy is not word
+    assert canonical_pickle((word, word)) == canonical_pickle((word, copy))
 
 
 def inodes(folder: Path) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ class FragmentCache:
     def memo(self, function: Callable[[Inputs], Value], inputs: Inputs, /) -> Value:
         """function(inputs), or what it gave for equal inputs in the last build."""
         try:  # equal pickles are equal values (unequal pickles of equal values only miss)
-            pickled = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
+            pickled = canonical_pickle(inputs)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return function(inputs)
         key = content_hash(function_name(function).encode() + b"\0" + pickled)
         self.used.add(key)
@@ -43,6 +44,17 @@ class FragmentCache:
         for key in gone:
             del entries[key]
         self.store.is_changed = self.store.is_changed or bool(gone)
+
+
+def canonical_pickle(inputs: object) -> bytes:
+    """The inputs' pickle, the same for equal inputs however their parts are shared: a record
+    read afresh and the same record from the cache share strings differently, and a pickle
+    writes a second reference to an object it has written as a back reference."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: every part written out where it occurs
+    pickler.dump(inputs)
+    return buffer.getvalue()
 
 
 def function_name(function: Callable[..., Any]) -> str:
