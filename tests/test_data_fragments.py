@@ -16,11 +16,12 @@ from site_builder.config import SiteConfig
 from site_builder.link import Site
 from site_builder.pipeline import check_site
 from site_builder.render import render_data
-from site_builder.render.data import JsonItems, to_json
+from site_builder.render.data import JsonItems, JsonText, to_json
 from site_builder.render.data_rows import row_fragment
 from site_builder.score import score_authorities
 
 ROWS = [{"slug": "a", "tags": ["x", {"y": []}], "note": "line\nbreak"}, {"slug": "b"}]
+CARD = {"name": "Northtown", "figures": {"reviews": {"value": 3, "at_least": False}}, "notes": []}
 
 
 class RecordingMemo:
@@ -53,11 +54,14 @@ def edit(path: Path, old: str, new: str) -> None:
     [
         {"records": ROWS},
         {"count": 0, "records": []},
-        {"name": "n", "records": {"cases": ROWS, "bodies": []}, "scorecard": {"a": [1, 2]}},
+        {"name": "n", "records": {"cases": ROWS, "bodies": []}, "scorecard": CARD},
+        {"northtown": CARD, "southtown": CARD},
     ],
 )
 def test_joined_json_is_byte_for_byte_what_json_dumps_writes(document: dict[str, Any]) -> None:
     def joined(value: Any) -> Any:
+        if value is CARD:
+            return JsonText(json.dumps(value, ensure_ascii=False, indent=2).encode())
         if isinstance(value, dict):
             return {key: joined(v) for key, v in value.items()}
         if value is ROWS or value == []:

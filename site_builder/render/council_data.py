@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder import urls
 from site_builder.link import Site
-from site_builder.render.data import JsonItems, csv_header, csv_line, to_json
+from site_builder.render.data import JsonItems, JsonText, csv_header, csv_line, to_json
 from site_builder.render.figures import figure_anchor
 from site_builder.render.scorecard_columns import count_titles
 
@@ -26,17 +26,20 @@ COUNCIL_CSV_COLUMNS = [
 
 
 def render_council_data(
-    site: Site, rows: dict[str, list[RowFragment]], cards: dict[str, dict[str, Any]]
+    site: Site,
+    rows: dict[str, list[RowFragment]],
+    cards: dict[str, dict[str, Any]],
+    card_texts: dict[str, JsonText],
 ) -> dict[str, bytes]:
     """data.json and data.csv of every council not withdrawn, keyed by output path, joined
-    from the open data's fragments of each collection and scorecards.json's values."""
+    from the open data's fragments of each collection and scorecards.json's cards."""
     by_council = council_rows(rows)
     labels = dict(count_titles())
     header = csv_header(COUNCIL_CSV_COLUMNS)
     files = {}
     for slug, card in cards.items():
         own = by_council.get(slug, {})
-        document = council_document(site, slug, own, card)
+        document = council_document(site, slug, own, card, card_texts[slug])
         files[urls.authority_data_path(slug, "json")] = to_json(document)
         lines = [
             f.council_csv for collection in COUNCIL_COLLECTIONS for f in own.get(collection, [])
@@ -66,7 +69,11 @@ def councils_of(collection: str, row: dict[str, Any]) -> list[str]:
 
 
 def council_document(
-    site: Site, slug: str, own: dict[str, list[RowFragment]], card: dict[str, Any]
+    site: Site,
+    slug: str,
+    own: dict[str, list[RowFragment]],
+    card: dict[str, Any],
+    card_text: JsonText,
 ) -> dict[str, Any]:
     """A council's data.json: what it is, under which licence, its records and scorecard."""
     base = site.settings.base_url
@@ -81,7 +88,7 @@ def council_document(
             collection: JsonItems([row.json for row in own.get(collection, [])])
             for collection in COUNCIL_COLLECTIONS
         },
-        "scorecard": card,
+        "scorecard": card_text,
     }
 
 

@@ -34,10 +34,13 @@ def open_scorecards(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, d
 
 
 def render_open_data(
-    site: Site, rows: dict[str, list[RowFragment]], cards: dict[str, dict[str, Any]]
+    site: Site,
+    rows: dict[str, list[RowFragment]],
+    cards: dict[str, dict[str, Any]],
+    card_texts: dict[str, JsonText],
 ) -> dict[str, bytes]:
     """JSON and CSV of each collection and of the scorecards, keyed by output path, the
-    collections' joined from their records' fragments."""
+    collections' joined from their records' fragments, scorecards.json from each card's."""
     files: dict[str, bytes] = {}
     for collection in DATA_COLLECTIONS:
         fragments = rows[collection]
@@ -45,7 +48,7 @@ def render_open_data(
         files[f"data/{collection}.json"] = to_json(collection_document(site, collection, records))
         lines = [fragment.csv for fragment in fragments]
         files[f"data/{collection}.csv"] = csv_header(csv_columns(collection)) + b"".join(lines)
-    files["data/scorecards.json"] = to_json(cards)
+    files["data/scorecards.json"] = to_json(card_texts)
     files["data/scorecards.csv"] = to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
     return files
 
@@ -74,6 +77,11 @@ def _site_page_url(site: Site, record: m.Record) -> str:
     return page_url(site.settings.base_url, record)
 
 
+def card_json(card: dict[str, Any]) -> bytes:
+    """A council's scorecard as JSON, as scorecards.json and its own data.json hold it."""
+    return json.dumps(card, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def plain(value: Any) -> Any:
     """A model value as JSON-ready data: dates as written, enums as their words."""
     if isinstance(value, m.PartialDate):
@@ -95,7 +103,7 @@ def plain(value: Any) -> Any:
 
 def to_json(document: Any) -> bytes:
     """Readable JSON in UTF-8; keys keep their schema order. A `JsonItems` in it stands for
-    the list of its items, already JSON."""
+    the list of its items, already JSON, and a `JsonText` for its value."""
     return _json_at(document, 0) + b"\n"
 
 
@@ -107,9 +115,18 @@ class JsonItems:
     items: list[bytes]
 
 
+@dataclass(frozen=True)
+class JsonText:
+    """A value given as JSON text, as `to_json` writes it alone (without its last newline)."""
+
+    text: bytes
+
+
 def _json_at(value: Any, depth: int) -> bytes:
     """`value` as json.dumps(indent=2) writes it `depth` levels deep in a document."""
     inner = b"\n" + b"  " * (depth + 1)
+    if isinstance(value, JsonText):
+        return value.text.replace(b"\n", inner[:-2]) if depth else value.text
     if isinstance(value, JsonItems):
         if not value.items:
             return b"[]"
@@ -125,7 +142,7 @@ def _json_at(value: Any, depth: int) -> bytes:
 def _holds_items(value: Any) -> bool:
     if isinstance(value, dict):
         return any(map(_holds_items, value.values()))
-    return isinstance(value, JsonItems)
+    return isinstance(value, (JsonItems, JsonText))
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
