@@ -4,8 +4,10 @@ edit makes again only the rows of the records it changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from site_builder import models as m
@@ -15,6 +17,8 @@ from site_builder.render import council_data
 from site_builder.render.data import DATA_COLLECTIONS, csv_columns, csv_line, page_url, plain
 from site_builder.render.fragments import Memo, compute
 from site_builder.schema import deref, load_schemas
+
+_NOWHERE = Path()
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,20 @@ def open_data_rows(site: Site, memo: Memo = compute) -> dict[str, list[RowFragme
     base = site.settings.base_url
     return {
         collection: [
-            memo(row_fragment, RowInput(record, base)) for record in site.listed(collection)
+            memo(row_fragment, row_input(record, base)) for record in site.listed(collection)
         ]
         for collection in DATA_COLLECTIONS
     }
+
+
+def row_input(record: m.Record, base_url: str) -> RowInput:
+    """A record's row input: the record less where it came from (its file, the lines and
+    references of its fields), which no row shows, so its fragment's key is small and the
+    same wherever the content folder is."""
+    unread = dataclasses.replace(
+        record, path=_NOWHERE, source_path="", body_line=1, references=(), prose=(), lines={}
+    )
+    return RowInput(unread, base_url)
 
 
 def row_fragment(inputs: RowInput) -> RowFragment:
