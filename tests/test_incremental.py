@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 from collections.abc import Callable
@@ -12,7 +13,10 @@ import pytest
 from helpers import MINIMAL, TEMPLATES, make_site, record_text, run_cli, snapshot
 
 from site_builder.incremental import stores as build_cache
+from site_builder.incremental.fragments import FragmentCache
+from site_builder.incremental.stores import LazyStore
 from site_builder.output_folder import MARKER, is_ours
+from site_builder.render import data_rows
 
 Edit = Callable[[Path, Path], None]  # (content, templates)
 
@@ -105,6 +109,19 @@ def change_settings(content: Path, templates: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))
 
 
+def change_address(content: Path, templates: Path) -> None:
+    """Every open data row holds the site's address: no row may come from the last build."""
+    path = content / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("https://fixture.example/", "https://moved.example/"))
+
+
+def rename_council(content: Path, templates: Path) -> None:
+    """The council's own row and download change; its cases' rows name it only by slug."""
+    path = content / "authorities" / "northtown.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Northtown", "name: Nortown"))
+
+
 def touch_without_change(content: Path, templates: Path) -> None:
     path = content / "cases" / "child-a.md"
     path.write_bytes(path.read_bytes())
@@ -120,6 +137,8 @@ EDITS: dict[str, Edit] = {
     "shared template changed": change_shared_template,
     "static file changed": change_static_file,
     "settings changed": change_settings,
+    "site address changed": change_address,
+    "council renamed": rename_council,
     "file saved unchanged": touch_without_change,
 }
 
@@ -157,6 +176,34 @@ def test_an_edit_writes_only_the_files_whose_bytes_changed(tmp_path: Path) -> No
     assert "cases/child-a/index.html" in rewritten
     assert "cases/child-b/index.html" not in rewritten
     assert "sources/report-a/index.html" not in rewritten
+
+
+def test_the_first_edit_after_a_cold_build_makes_again_only_the_rows_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records read afresh (cold) and records from the cache must key their fragments alike."""
+    content = make_site(tmp_path / "site")
+    output = tmp_path / "site" / "output"
+    build(content, TEMPLATES, output)
+    made: list[str] = []
+    row_fragment = data_rows.row_fragment
+
+    def counted(inputs: data_rows.RowInput) -> data_rows.RowFragment:
+        made.append(inputs.record.slug)
+        return row_fragment(inputs)
+
+    monkeypatch.setattr(data_rows, "row_fragment", functools.wraps(row_fragment)(counted))
+    change_body(content, TEMPLATES)
+    build(content, TEMPLATES, output)
+    assert made == ["child-a"]
+
+
+def test_equal_inputs_shared_differently_key_the_same_fragment() -> None:
+    word = "safeguarding"
+    copy = word.encode().decode()  # an equal string, but another object
+    assert copy is not word
+    fragments = FragmentCache(LazyStore.in_memory())
+    assert fragments.key(len, (word, word)) == fragments.key(len, (word, copy))
 
 
 def inodes(folder: Path) -> dict[str, int]:

@@ -32,7 +32,7 @@ class FragmentCache:
 
     def memo(self, function: Callable[[Inputs], Value], inputs: Inputs, /) -> Value:
         """function(inputs), or what it gave for equal inputs in the last build."""
-        key = self._key(function, inputs)
+        key = self.key(function, inputs)
         if key is None:
             return function(inputs)
         self.used.add(key)
@@ -42,7 +42,7 @@ class FragmentCache:
             self.store.put(key, found)
         return found  # type: ignore[no-any-return]
 
-    def _key(self, function: Callable[..., Any], inputs: object) -> bytes | None:
+    def key(self, function: Callable[..., Any], inputs: object) -> bytes | None:
         """A hash of the function's name and a pickle of its inputs, in which each known
         record is its file's hash. Equal pickles are equal values (and unequal pickles of
         equal values only miss); None for inputs that cannot be pickled."""
@@ -50,7 +50,7 @@ class FragmentCache:
         buffer.write(function_name(function).encode() + b"\0")
         try:
             _KeyPickler(buffer, self.known).dump(inputs)
-        except (pickle.PicklingError, TypeError, AttributeError):
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return None
         return content_hash(buffer.getvalue())
 
@@ -66,10 +66,13 @@ def function_name(function: Callable[..., Any]) -> str:
 
 
 class _KeyPickler(pickle.Pickler):
-    """Pickles each known object as its digest."""
+    """Pickles each known object as its digest, and every other part in full where it occurs:
+    the same pickle for equal inputs however their parts are shared (a pickle's memo would
+    write a second reference to one object as a back reference, but two equal objects twice)."""
 
     def __init__(self, buffer: io.BytesIO, known: dict[int, bytes]) -> None:
         super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True  # no memo
         self.known = known
 
     def persistent_id(self, value: object) -> bytes | None:

@@ -18,7 +18,7 @@ from site_builder.history import History
 from site_builder.link import Site
 from site_builder.load import is_editor_junk
 from site_builder.output_folder import DRAFTS_PREVIEW
-from site_builder.render import council_data, data, datapackage, feeds, search
+from site_builder.render import council_data, data, data_rows, datapackage, feeds, search
 from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render.data import data_file_list
@@ -60,7 +60,7 @@ def render_site(
     given. `step(name)` times each step of the stage (with the writing of what it yields);
     `memo` may give fragments of the outputs from the last build."""
     with step("open data"):
-        data_files = render_data(site, scorecards)
+        data_files = render_data(site, scorecards, memo)
         files = data_file_list(site, data_files)
         yield from data_files.items()
         del data_files
@@ -113,14 +113,15 @@ def render_each(
     return map(render, pages)
 
 
-def render_data(site: Site, scorecards: dict[str, Scorecard]) -> Output:
+def render_data(site: Site, scorecards: dict[str, Scorecard], memo: Memo = compute) -> Output:
     """JSON and CSV of each collection and of the scorecards, the Data Package describing
-    the CSVs, and each council's own JSON and CSV."""
-    rows = data.open_data_rows(site)
+    the CSVs, and each council's own JSON and CSV; each record's part of them a fragment."""
+    rows = data_rows.open_data_rows(site, memo)
     cards = data.open_scorecards(site, scorecards)
-    files = data.render_open_data(site, rows, cards)
+    card_texts = {slug: data.JsonText(memo(data.card_json, card)) for slug, card in cards.items()}
+    files = data.render_open_data(site, rows, cards, card_texts)
     files[urls.PAGE_PATHS["datapackage"]] = datapackage.render_datapackage(site, files)
-    files.update(council_data.render_council_data(site, rows, cards))
+    files.update(council_data.render_council_data(site, rows, cards, card_texts))
     return files
 
 

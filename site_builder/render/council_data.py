@@ -3,13 +3,16 @@ rows and scorecards as the files under /data/, so the two always agree."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_builder import urls
 from site_builder.link import Site
-from site_builder.render.data import to_csv, to_json
+from site_builder.render.data import JsonItems, JsonText, csv_header, csv_line, to_json
 from site_builder.render.figures import figure_anchor
 from site_builder.render.scorecard_columns import count_titles
+
+if TYPE_CHECKING:
+    from site_builder.render.data_rows import RowFragment
 
 # The collections a council's download holds, and how a row of each names its council.
 COUNCIL_COLLECTIONS = ("authorities", "bodies", "cases", "inspections")
@@ -24,36 +27,40 @@ COUNCIL_CSV_COLUMNS = [
 
 def render_council_data(
     site: Site,
-    rows: dict[str, list[dict[str, Any]]],
+    rows: dict[str, list[RowFragment]],
     cards: dict[str, dict[str, Any]],
+    card_texts: dict[str, JsonText],
 ) -> dict[str, bytes]:
-    """data.json and data.csv of every council not withdrawn, keyed by output path, from the
-    open data's rows of each collection and scorecards.json's values."""
+    """data.json and data.csv of every council not withdrawn, keyed by output path, joined
+    from the open data's fragments of each collection and scorecards.json's cards."""
     by_council = council_rows(rows)
     labels = dict(count_titles())
+    header = csv_header(COUNCIL_CSV_COLUMNS)
     files = {}
     for slug, card in cards.items():
         own = by_council.get(slug, {})
-        document = council_document(site, slug, own, card)
+        document = council_document(site, slug, own, card, card_texts[slug])
         files[urls.authority_data_path(slug, "json")] = to_json(document)
-        table = [*_record_lines(own), *_figure_lines(card, labels)]
-        files[urls.authority_data_path(slug, "csv")] = to_csv(table, COUNCIL_CSV_COLUMNS)
+        lines = [
+            f.council_csv for collection in COUNCIL_COLLECTIONS for f in own.get(collection, [])
+        ]
+        figures = [csv_line(line, COUNCIL_CSV_COLUMNS) for line in _figure_lines(card, labels)]
+        files[urls.authority_data_path(slug, "csv")] = header + b"".join(lines + figures)
     return files
 
 
-def council_rows(
-    rows: dict[str, list[dict[str, Any]]],
-) -> dict[str, dict[str, list[dict[str, Any]]]]:
+def council_rows(rows: dict[str, list[RowFragment]]) -> dict[str, dict[str, list[RowFragment]]]:
     """The rows of each council, by collection: its own, its boards', cases', judgements'."""
-    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    found: dict[str, dict[str, list[RowFragment]]] = {}
     for collection in COUNCIL_COLLECTIONS:
         for row in rows[collection]:
-            for slug in _councils_of(collection, row):
+            for slug in row.councils:
                 found.setdefault(slug, {}).setdefault(collection, []).append(row)
     return found
 
 
-def _councils_of(collection: str, row: dict[str, Any]) -> list[str]:
+def councils_of(collection: str, row: dict[str, Any]) -> list[str]:
+    """The councils whose own download holds a row of this collection."""
     if collection == "authorities":
         return [row["slug"]]
     if collection == "bodies":
@@ -62,7 +69,11 @@ def _councils_of(collection: str, row: dict[str, Any]) -> list[str]:
 
 
 def council_document(
-    site: Site, slug: str, own: dict[str, list[dict[str, Any]]], card: dict[str, Any]
+    site: Site,
+    slug: str,
+    own: dict[str, list[RowFragment]],
+    card: dict[str, Any],
+    card_text: JsonText,
 ) -> dict[str, Any]:
     """A council's data.json: what it is, under which licence, its records and scorecard."""
     base = site.settings.base_url
@@ -73,19 +84,19 @@ def council_document(
         "site": base,
         "licence": site.settings.licence,
         "data": urls.absolute_url(base, urls.PAGE_PATHS["data"]),
-        "records": {collection: own.get(collection, []) for collection in COUNCIL_COLLECTIONS},
-        "scorecard": card,
+        "records": {
+            collection: JsonItems([row.json for row in own.get(collection, [])])
+            for collection in COUNCIL_COLLECTIONS
+        },
+        "scorecard": card_text,
     }
 
 
-def _record_lines(own: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    lines = []
-    for collection in COUNCIL_COLLECTIONS:
-        for row in own.get(collection, []):
-            line = {key: row.get(key) for key in COUNCIL_CSV_COLUMNS}
-            line.update(collection=collection, title=row.get("title") or row.get("name"))
-            lines.append(line)
-    return lines
+def record_line(collection: str, row: dict[str, Any]) -> bytes:
+    """A record's line in a council's data.csv."""
+    line = {key: row.get(key) for key in COUNCIL_CSV_COLUMNS}
+    line.update(collection=collection, title=row.get("title") or row.get("name"))
+    return csv_line(line, COUNCIL_CSV_COLUMNS)
 
 
 def _figure_lines(card: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_builder import models as m
 from site_builder import urls
@@ -18,6 +18,9 @@ from site_builder.schema import deref, load_schemas
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS
 
+if TYPE_CHECKING:
+    from site_builder.render.data_rows import RowFragment
+
 DATA_COLLECTIONS = tuple(name for name, c in COLLECTIONS.items() if c.has_open_data)
 _RENAMED = {"start": "from", "end": "to", "is_independent": "independent", "sender": "from"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -25,31 +28,32 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_BOM = "\ufeff"
 
 
-def open_data_rows(site: Site) -> dict[str, list[dict[str, Any]]]:
-    """The rows of each collection's open data, as its JSON lists them."""
-    return {collection: collection_rows(site, collection) for collection in DATA_COLLECTIONS}
-
-
 def open_scorecards(site: Site, scorecards: dict[str, Scorecard]) -> dict[str, dict[str, Any]]:
     """/data/scorecards.json's values, keyed by authority slug."""
-    return scorecard_rows(site, scorecards, _page_url)
+    return scorecard_rows(site, scorecards, _site_page_url)
 
 
 def render_open_data(
-    site: Site, rows: dict[str, list[dict[str, Any]]], cards: dict[str, dict[str, Any]]
+    site: Site,
+    rows: dict[str, list[RowFragment]],
+    cards: dict[str, dict[str, Any]],
+    card_texts: dict[str, JsonText],
 ) -> dict[str, bytes]:
-    """JSON and CSV of each collection and of the scorecards, keyed by output path."""
+    """JSON and CSV of each collection and of the scorecards, keyed by output path, the
+    collections' joined from their records' fragments, scorecards.json from each card's."""
     files: dict[str, bytes] = {}
     for collection in DATA_COLLECTIONS:
-        document = collection_document(site, collection, rows[collection])
-        files[f"data/{collection}.json"] = to_json(document)
-        files[f"data/{collection}.csv"] = to_csv(rows[collection], csv_columns(collection))
-    files["data/scorecards.json"] = to_json(cards)
+        fragments = rows[collection]
+        records = JsonItems([fragment.json for fragment in fragments])
+        files[f"data/{collection}.json"] = to_json(collection_document(site, collection, records))
+        lines = [fragment.csv for fragment in fragments]
+        files[f"data/{collection}.csv"] = csv_header(csv_columns(collection)) + b"".join(lines)
+    files["data/scorecards.json"] = to_json(card_texts)
     files["data/scorecards.csv"] = to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
     return files
 
 
-def collection_document(site: Site, collection: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def collection_document(site: Site, collection: str, records: JsonItems) -> dict[str, Any]:
     """A collection's JSON file: what it holds, under which licence, then the records."""
     base = site.settings.base_url
     dictionary = urls.absolute_url(base, urls.PAGE_PATHS["dictionary"])
@@ -59,67 +63,23 @@ def collection_document(site: Site, collection: str, rows: list[dict[str, Any]])
         "site": base,
         "licence": site.settings.licence,
         "dictionary": f"{dictionary}#dict-{collection}",
-        "count": len(rows),
-        "records": rows,
+        "count": len(records.items),
+        "records": records,
     }
 
 
-def collection_rows(site: Site, collection: str) -> list[dict[str, Any]]:
-    """Each listed record of a collection as plain data, fields in schema order.
-
-    Every reference keeps its slug and gains the address of the page it names beside it
-    (`authority` and `authority_url`, `sources` and `sources_urls`), nested entries too.
-    """
-    schema = load_schemas()[collection]
-    properties = [p for p in schema["properties"] if p != "private"]
-    rows = []
-    for record in site.listed(collection):
-        fields = {name: plain(_field_value(record, name)) for name in properties}
-        fields = {name: value for name, value in fields.items() if value not in (None, [], {})}
-        row: dict[str, Any] = {"slug": record.slug, "page_url": _page_url(site, record)}
-        row.update(_with_urls(site, schema, schema, fields))
-        if record.body.strip():
-            row["body_markdown"] = record.body.strip() + "\n"
-        rows.append(row)
-    return rows
+def page_url(base_url: str, record: m.Record) -> str:
+    """The public address of a record's page."""
+    return urls.absolute_url(base_url, urls.record_path(record))
 
 
-def _page_url(site: Site, record: m.Record) -> str:
-    return urls.absolute_url(site.settings.base_url, urls.record_path(record))
+def _site_page_url(site: Site, record: m.Record) -> str:
+    return page_url(site.settings.base_url, record)
 
 
-def _field_value(record: m.Record, name: str) -> Any:
-    if name == "grades" and isinstance(record, m.Inspection):
-        return {grade.value: n for grade, n in record.grades} if record.grades else None
-    if name == "count" and isinstance(record, m.Inspection):
-        return record.count if record.grades or record.grade_at_least else None
-    if name == "status":
-        return record.status.value
-    return getattr(record, name, None)
-
-
-def _with_urls(
-    site: Site, schema: dict[str, Any], node: dict[str, Any], mapping: dict[str, Any]
-) -> dict[str, Any]:
-    """The mapping with `<field>_url` (or `_urls`) after each reference field, recursively."""
-    result: dict[str, Any] = {}
-    properties = deref(schema, node).get("properties", {})
-    order = {key: n for n, key in enumerate(properties)}
-    for key, value in sorted(mapping.items(), key=lambda item: order.get(item[0], len(order))):
-        field_node = deref(schema, properties.get(key, {}))
-        item_node = deref(schema, field_node.get("items", {}))
-        if isinstance(value, list) and item_node.get("properties"):
-            value = [_with_urls(site, schema, item_node, item) for item in value]
-        result[key] = value
-        if "x-ref" in field_node:
-            result[f"{key}_url"] = _ref_url(site, field_node["x-ref"], value)
-        elif "x-ref" in item_node:
-            result[f"{key}_urls"] = [_ref_url(site, item_node["x-ref"], slug) for slug in value]
-    return result
-
-
-def _ref_url(site: Site, collection: str, slug: str) -> str:
-    return urls.absolute_url(site.settings.base_url, urls.collection_path(collection, slug))
+def card_json(card: dict[str, Any]) -> bytes:
+    """A council's scorecard as JSON, as scorecards.json and its own data.json hold it."""
+    return json.dumps(card, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def plain(value: Any) -> Any:
@@ -142,18 +102,67 @@ def plain(value: Any) -> Any:
 
 
 def to_json(document: Any) -> bytes:
-    """Readable JSON in UTF-8; keys keep their schema order."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Readable JSON in UTF-8; keys keep their schema order. A `JsonItems` in it stands for
+    the list of its items, already JSON, and a `JsonText` for its value."""
+    return _json_at(document, 0) + b"\n"
+
+
+@dataclass(frozen=True)
+class JsonItems:
+    """A list whose items are given as JSON text, each as `to_json` writes it alone (without
+    its last newline): the fragments of many records, joined rather than dumped again."""
+
+    items: list[bytes]
+
+
+@dataclass(frozen=True)
+class JsonText:
+    """A value given as JSON text, as `to_json` writes it alone (without its last newline)."""
+
+    text: bytes
+
+
+def _json_at(value: Any, depth: int) -> bytes:
+    """`value` as json.dumps(indent=2) writes it `depth` levels deep in a document."""
+    inner = b"\n" + b"  " * (depth + 1)
+    if isinstance(value, JsonText):
+        return value.text.replace(b"\n", inner[:-2]) if depth else value.text
+    if isinstance(value, JsonItems):
+        if not value.items:
+            return b"[]"
+        parts = [item.replace(b"\n", inner) for item in value.items]
+        return b"[" + inner + (b"," + inner).join(parts) + inner[:-2] + b"]"
+    if isinstance(value, dict) and any(map(_holds_items, value.values())):
+        parts = [_json_at(str(key), 0) + b": " + _json_at(v, depth + 1) for key, v in value.items()]
+        return b"{" + inner + (b"," + inner).join(parts) + inner[:-2] + b"}"
+    text = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+    return text.replace(b"\n", inner[:-2]) if depth else text
+
+
+def _holds_items(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(map(_holds_items, value.values()))
+    return isinstance(value, (JsonItems, JsonText))
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     """CSV with a byte-order mark and a header row; lists as JSON text; formulas neutralised."""
+    return csv_header(columns) + b"".join(csv_line(row, columns) for row in rows)
+
+
+def csv_header(columns: list[str]) -> bytes:
+    """The start of a CSV: the byte-order mark and the header row."""
+    return CSV_BOM.encode("utf-8") + _csv_text(columns)
+
+
+def csv_line(row: dict[str, Any], columns: list[str]) -> bytes:
+    """A row's line in a CSV of these columns."""
+    return _csv_text([csv_cell(row.get(column)) for column in columns])
+
+
+def _csv_text(cells: list[str]) -> bytes:
     buffer = io.StringIO()
-    buffer.write(CSV_BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_cell(row.get(column)) for column in columns])
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 
