@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     import jinja2
 
 __all__ = ["BuildCache", "default_folder", "folder_digests", "inputs_digest"]
+LEGACY_STORES = ("records.pickle", "bodies.pickle")
 
 
 @dataclass
@@ -113,6 +114,8 @@ class BuildCache:
         self.texts.store.save()
         self.fragments.forget_others()
         self.fragments.store.save()
+        for name in LEGACY_STORES:  # the one-file stores of earlier versions, now folders
+            (self.folder / name).unlink(missing_ok=True)
         fingerprints = {k: v for k, v in self.pages.new_fingerprints.items() if k in manifest}
         pages = {
             "manifest": manifest,
