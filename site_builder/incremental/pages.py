@@ -15,7 +15,7 @@ from site_builder.incremental.fingerprint import (
     Unfingerprintable,
     template_closure_digest,
 )
-from site_builder.incremental.workers import stream_missing
+from site_builder.incremental.workers import map_missing
 from site_builder.manifest import Manifest, content_hash, is_as_recorded
 from site_builder.write import Content, Unchanged
 
@@ -58,7 +58,7 @@ class PageCache:
         settings and its templates are as they were and the output still holds the page as
         written, else its bytes, rendered (in workers where that pays)."""
         cached = [self._reuse(page, settings, env) for page in pages]
-        return stream_missing(render, pages, cached, jobs, progress, "rendering pages", prepare)
+        return map_missing(render, pages, cached, jobs, progress, "rendering pages", prepare)
 
     def _reuse(self, page: Page, settings: Any, env: jinja2.Environment) -> Content | None:
         fingerprint = self._fingerprint(page, settings, env)

@@ -85,7 +85,7 @@ class RecordCache:
         """What each file gave, in order: from the cache where its bytes are known, else
         read and validated (in workers where that pays)."""
         cached = [self._lookup(path) for path in paths]
-        results = map_missing(_Worker(read), paths, cached, jobs, progress, "reading")
+        results = list(map_missing(_Worker(read), paths, cached, jobs, progress, "reading"))
         for path, was_cached, result in zip(paths, cached, results, strict=True):
             if was_cached is None:
                 self._remember(str(path), result)

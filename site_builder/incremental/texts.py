@@ -39,7 +39,7 @@ class TextCache:
         """Each text rendered, in order: from the cache where it may be, else in workers."""
         keys = [_key(text) for text in texts]
         cached = [self._lookup(key, known_paths) for key in keys]
-        results = map_missing(render, texts, cached, jobs, progress, "rendering text")
+        results = list(map_missing(render, texts, cached, jobs, progress, "rendering text"))
         for key, was_cached, result in zip(keys, cached, results, strict=True):
             if was_cached is None and not result.problems:
                 self.store.put(key, (result.html, result.site_links))

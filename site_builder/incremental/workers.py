@@ -30,27 +30,15 @@ def map_missing(
     progress: Progress | None = None,
     label: str = "",
     prepare: Callable[[list[Item]], None] | None = None,
-) -> list[Result]:
-    """`function(item)` for each item without a cached result (in workers where that pays);
-    every item's result, cached or fresh, in item order. `prepare(missing)` runs first, in
-    this process, so that workers inherit what it sets up."""
-    return list(stream_missing(function, items, cached, jobs, progress, label, prepare))
-
-
-def stream_missing(
-    function: Callable[[Item], Result],
-    items: Sequence[Item],
-    cached: Sequence[Result | None],
-    jobs: int,
-    progress: Progress | None = None,
-    label: str = "",
-    prepare: Callable[[list[Item]], None] | None = None,
 ) -> Iterator[Result]:
-    """As map_missing, yielding each result as soon as it and those before it are ready."""
+    """`function(item)` for each item without a cached result (in workers where that pays);
+    every item's result, cached or fresh, in item order, each as soon as it and those before
+    it are ready. `prepare(missing)` runs first, in this process, so that workers inherit
+    what it sets up."""
     missing = [index for index, result in enumerate(cached) if result is None]
     if prepare is not None and missing:
         prepare([items[index] for index in missing])
-    fresh = stream_chunks(_apply, (function, items), missing, jobs, progress, label)
+    fresh = map_chunks(_apply, (function, items), missing, jobs, progress, label)
     for result in cached:
         yield next(fresh) if result is None else result
 
@@ -67,27 +55,14 @@ def map_chunks(
     jobs: int,
     progress: Progress | None = None,
     label: str = "",
-) -> list[Result]:
-    """`function(shared, chunk)` over chunks of items, results in item order.
+) -> Iterator[Result]:
+    """`function(shared, chunk)` over chunks of items, results in item order as they come.
 
     With jobs > 1 and enough items the chunks run in forked processes, which inherit
     `shared` (the linked site, the page contexts) instead of receiving it pickled; the
-    results come back pickled, so they should be small next to the work.
-    """
-    return list(stream_chunks(function, shared, items, jobs, progress, label))
-
-
-def stream_chunks(
-    function: Callable[[Any, Sequence[Item]], list[Result]],
-    shared: Any,
-    items: Sequence[Item],
-    jobs: int,
-    progress: Progress | None = None,
-    label: str = "",
-) -> Iterator[Result]:
-    """As map_chunks, yielding results in item order as they come. At most CHUNKS_AHEAD
-    chunks per process are asked for ahead of the one being read, so that results not yet
-    read (rendered pages, say) never pile up."""
+    results come back pickled, so they should be small next to the work. At most
+    CHUNKS_AHEAD chunks per process are asked for ahead of the one being read, so that
+    results not yet read (rendered pages, say) never pile up."""
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
     size = min(MAX_CHUNK, max(1, -(-len(items) // max(1, jobs * CHUNKS_PER_JOB))))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
