@@ -132,9 +132,24 @@ class _Staging:
         folder = os.path.dirname(target)
         if folder not in self.folders:
             self._make_folder(folder)
-        self.manifest[output_path] = _put(
-            content, target, self.output_dir, output_path, self.previous
-        )
+        self.manifest[output_path] = self._write(content, digest, target, output_path)
+
+    def _write(self, content: Content, digest: bytes, target: str, output_path: str) -> FileState:
+        """Link the output's copy of a file into staging if it holds these bytes (its hash
+        `digest`), else write it."""
+        state = content.state if isinstance(content, Unchanged) else self.previous.get(output_path)
+        if not (state and state[0] == digest
+                and _link_same(self.output_dir, output_path, target, state)):  # fmt: skip
+            if isinstance(content, Unchanged):  # changed or gone since the render stage saw it
+                found = read_as_written(self.output_dir, output_path, content.state)
+                if found is None:
+                    message = "changed while the site was being built; build again"
+                    raise UsageError(f"{self.output_dir / output_path}: {message}")
+                content = found
+            with open(target, "xb") as stream:  # a new file: never write into a linked one
+                stream.write(content)
+        stat = os.stat(target)
+        return (digest, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
     def _clear(self, target: str, output_path: str) -> None:
         """Make room for a file: a trusted file or folder at its place goes."""
@@ -162,28 +177,6 @@ class _Staging:
                     self._clear(os.path.join(self.root, output_path), output_path)
             os.makedirs(folder, exist_ok=True)
         self.folders.add(folder)
-
-
-def _put(
-    content: Content, target: str, output_dir: Path, output_path: str, previous: Manifest
-) -> FileState:
-    """Link the output's copy of a file into staging if it holds these bytes, else write it."""
-    state: FileState | None
-    if isinstance(content, Unchanged):
-        digest, state = content.state[0], content.state
-    else:
-        digest, state = content_hash(content), previous.get(output_path)
-    if not (state and state[0] == digest and _link_same(output_dir, output_path, target, state)):
-        if isinstance(content, Unchanged):  # changed or gone since the render stage saw it
-            found = read_as_written(output_dir, output_path, content.state)
-            if found is None:
-                message = "changed while the site was being built; build again"
-                raise UsageError(f"{output_dir / output_path}: {message}")
-            content = found
-        with open(target, "xb") as stream:  # a new file: never write into a linked one
-            stream.write(content)
-    stat = os.stat(target)
-    return (digest, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _take_spare(spare_dir: Path | None, staging: Path, output_dir: Path) -> bool:

@@ -7,8 +7,9 @@ Stores: validated records (by file path and content hash), rendered Markdown tex
 and page), compiled templates, fragments of outputs (by function and inputs), and the pages
 of the last build into an output folder (by a fingerprint of everything the page shows).
 Every store carries the digest of the generator's code and a checksum: a store from another
-version, or one that fails to load, is dropped whole and its work done again. An entry is used only after it is checked against the
-content on disk now. The folder is safe to delete at any time.
+version, or one that fails to load, is dropped whole and its work done again. An entry is
+used only after it is checked against the content on disk now. The folder is safe to delete
+at any time.
 """
 
 from __future__ import annotations

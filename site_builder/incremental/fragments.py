@@ -55,9 +55,7 @@ class FragmentCache:
         return content_hash(buffer.getvalue())
 
     def forget_others(self) -> None:
-        entries = self.store.entries if self.store.loaded is not None else {}
-        for key in set(entries) - self.used:
-            self.store.drop(key)
+        self.store.keep_only(self.used)
 
 
 def function_name(function: Callable[..., Any]) -> str:

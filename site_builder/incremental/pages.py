@@ -65,13 +65,13 @@ class PageCache:
         if fingerprint is None or self.fingerprints.get(page.output_path) != fingerprint:
             return None
         state = self.manifest.get(page.output_path)
+        if state is None:
+            return None
         try:
-            is_there = state is not None and is_as_recorded(
-                os.path.join(self.output_dir, page.output_path), state
-            )
+            is_there = is_as_recorded(os.path.join(self.output_dir, page.output_path), state)
         except OSError:
             return None
-        return Unchanged(state) if is_there and state is not None else None
+        return Unchanged(state) if is_there else None
 
     def _fingerprint(self, page: Page, settings: Any, env: jinja2.Environment) -> bytes | None:
         """A hash of everything a page shows: its context, the site settings, its templates."""

@@ -131,9 +131,7 @@ class RecordCache:
         for path in gone:
             del self.index[path]
         self.is_changed = self.is_changed or bool(gone)
-        if self.records.loaded is not None:  # unread records wait: each is checked on use
-            for path in set(self.records.loaded) - set(self.digests):
-                self.records.drop(path)
+        self.records.keep_only(self.digests)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -142,8 +142,9 @@ class LazyStore:
         if self.loaded is None:
             self.loaded = {}
             for shard in range(SHARDS):
-                found = read_store(self._path(shard), self.namespace)
-                if not found and self._path(shard).exists():
+                path = self._path(shard)
+                found = read_store(path, self.namespace)
+                if not found and path.exists():
                     self.dirty.add(shard)  # of another version, or damaged: written afresh
                 self.loaded.update(found)
         return self.loaded
@@ -159,6 +160,13 @@ class LazyStore:
     def drop(self, key: str | bytes) -> None:
         del self.entries[key]
         self.dirty.add(shard_of(key))
+
+    def keep_only(self, keys: Collection[Any]) -> None:
+        """Drop every entry not among `keys`; a store never read is left as it is (each of
+        its entries is checked when used)."""
+        if self.loaded is not None:
+            for key in set(self.loaded).difference(keys):
+                self.drop(key)
 
     def save(self) -> None:
         if not self.dirty or self.loaded is None or not self.namespace:

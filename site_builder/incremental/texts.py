@@ -56,9 +56,7 @@ class TextCache:
         return RenderedMarkdown(entry[0], (), entry[1])
 
     def forget_others(self) -> None:
-        entries = self.store.entries if self.store.loaded is not None else {}
-        for key in set(entries) - self.used:
-            self.store.drop(key)
+        self.store.keep_only(self.used)
 
 
 def _key(text: MarkdownText) -> bytes:

@@ -118,7 +118,7 @@ def render_data(site: Site, scorecards: dict[str, Scorecard], memo: Memo = compu
     the CSVs, and each council's own JSON and CSV; each record's part of them a fragment."""
     rows = data_rows.open_data_rows(site, memo)
     cards = data.open_scorecards(site, scorecards)
-    card_texts = {slug: data.JsonText(memo(data.card_json, card)) for slug, card in cards.items()}
+    card_texts = {slug: data.JsonText(memo(data.json_alone, card)) for slug, card in cards.items()}
     files = data.render_open_data(site, rows, cards, card_texts)
     files[urls.PAGE_PATHS["datapackage"]] = datapackage.render_datapackage(site, files)
     files.update(council_data.render_council_data(site, rows, cards, card_texts))

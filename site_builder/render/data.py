@@ -77,9 +77,10 @@ def _site_page_url(site: Site, record: m.Record) -> str:
     return page_url(site.settings.base_url, record)
 
 
-def card_json(card: dict[str, Any]) -> bytes:
-    """A council's scorecard as JSON, as scorecards.json and its own data.json hold it."""
-    return json.dumps(card, ensure_ascii=False, indent=2).encode("utf-8")
+def json_alone(value: Any) -> bytes:
+    """A value as `to_json` writes it alone, without its last newline: the text of a
+    JsonText, or of an item of JsonItems (a council's scorecard, a record's row)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def plain(value: Any) -> Any:
@@ -135,7 +136,7 @@ def _json_at(value: Any, depth: int) -> bytes:
     if isinstance(value, dict) and any(map(_holds_items, value.values())):
         parts = [_json_at(str(key), 0) + b": " + _json_at(v, depth + 1) for key, v in value.items()]
         return b"{" + inner + (b"," + inner).join(parts) + inner[:-2] + b"}"
-    text = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+    text = json_alone(value)
     return text.replace(b"\n", inner[:-2]) if depth else text
 
 

@@ -4,7 +4,6 @@ edit makes again only the rows of the records it changed."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,14 @@ from site_builder import models as m
 from site_builder import urls
 from site_builder.link import Site
 from site_builder.render import council_data
-from site_builder.render.data import DATA_COLLECTIONS, csv_columns, csv_line, page_url, plain
+from site_builder.render.data import (
+    DATA_COLLECTIONS,
+    csv_columns,
+    csv_line,
+    json_alone,
+    page_url,
+    plain,
+)
 from site_builder.render.fragments import Memo, compute
 from site_builder.schema import deref, load_schemas
 
@@ -31,7 +37,7 @@ class RowFragment:
     """A record's row as the open data files hold it."""
 
     councils: tuple[str, ...]  # the councils whose own download lists it
-    json: bytes  # as json.dumps(row, indent=2) writes it alone
+    json: bytes  # as data.json_alone writes it
     csv: bytes  # its line in its collection's CSV
     council_csv: bytes  # its line in a council's data.csv (empty if it has no council)
 
@@ -54,7 +60,7 @@ def row_fragment(inputs: RowInput) -> RowFragment:
     is_council_data = collection in council_data.COUNCIL_COLLECTIONS
     return RowFragment(
         councils=tuple(council_data.councils_of(collection, row)) if is_council_data else (),
-        json=json.dumps(row, ensure_ascii=False, indent=2).encode("utf-8"),
+        json=json_alone(row),
         csv=csv_line(row, csv_columns(collection)),
         council_csv=council_data.record_line(collection, row) if is_council_data else b"",
     )
