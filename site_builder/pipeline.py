@@ -228,12 +228,8 @@ def _render(
     from site_builder.render import render_site
 
     cache.remember_records(records)
-
-    def map_pages(render: Any, pages: Any, prepare: Any) -> Iterator[Content]:
-        return cache.pages.stream(render, pages, site.settings, env, config.jobs, progress,
-                                  prepare)  # fmt: skip
-
-    return render_site(site, scorecards, texts, config, env, history, map_pages, step,
+    cache.pages.plan(site, scorecards, history, env, config.include_drafts, config.jobs, progress)
+    return render_site(site, scorecards, texts, config, env, history, cache.pages, step,
                        cache.fragments.memo)  # fmt: skip
 
 

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL, TEMPLATES, make_site, record_text, run_cli, snapshot
+from helpers import MINIMAL, TEMPLATES, Files, make_site, record_text, run_cli, snapshot
 
+from site_builder import render
 from site_builder.incremental import stores as build_cache
 from site_builder.incremental.fragments import FragmentCache
 from site_builder.incremental.stores import LazyStore
+from site_builder.models import Record
 from site_builder.output_folder import MARKER, is_ours
 from site_builder.render import data_rows
 
@@ -46,9 +48,9 @@ def cold_build(content: Path, templates: Path, where: Path) -> dict[str, str]:
     return snapshot(where / "output")
 
 
-def edited_site(tmp_path: Path) -> tuple[Path, Path, Path]:
+def edited_site(tmp_path: Path, files: Files | None = None) -> tuple[Path, Path, Path]:
     """A site built cold, then after an edit (which leaves a spare folder), then unchanged."""
-    content = make_site(tmp_path / "site")
+    content = make_site(tmp_path / "site", files)
     templates = tmp_path / "site" / "templates"
     shutil.copytree(TEMPLATES, templates)
     output = tmp_path / "site" / "output"
@@ -122,6 +124,45 @@ def rename_council(content: Path, templates: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("name: Northtown", "name: Nortown"))
 
 
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# The edits below reach pages that do not hold the edited record, or did not hold it before:
+# the pages a build reuses unseen (incremental/pages.py, plan) must not include them.
+
+
+def move_backlink(content: Path, templates: Path) -> None:
+    """The evaluation now judges child B, not child A: both cases' pages change."""
+    replace_in(content / "inspections" / "northtown-scr-evaluations.yaml",
+               "cases: [child-a]", "cases: [child-b]")  # fmt: skip
+
+
+def change_source_kind(content: Path, templates: Path) -> None:
+    """Every record citing the source now rests on a primary document."""
+    replace_in(content / "sources" / "report-a.md", "kind: news", "kind: inspection_report")
+
+
+def change_grade(content: Path, templates: Path) -> None:
+    """Northtown's figures change on the pages of its peers, which hold none of its records."""
+    replace_in(content / "inspections" / "northtown-2021.yaml",
+               "grade: requires_improvement", "grade: good")  # fmt: skip
+
+
+def end_council(content: Path, templates: Path) -> None:
+    """Southtown ends and Northtown takes over: Northtown's page lists its predecessor."""
+    append(content / "authorities" / "southtown.yaml",
+           'ended: "2023-04-01"\nended_source: report-a\nsucceeded_by: [northtown]\n')  # fmt: skip
+
+
+def name_review_body(content: Path, templates: Path) -> None:
+    """Child B's review was commissioned by the board: the board's page lists the case."""
+    replace_in(content / "cases" / "child-b.md", "  - kind: scr\n",
+               "  - kind: scr\n    body: northtown-scb\n")  # fmt: skip
+
+
 def touch_without_change(content: Path, templates: Path) -> None:
     path = content / "cases" / "child-a.md"
     path.write_bytes(path.read_bytes())
@@ -139,6 +180,11 @@ EDITS: dict[str, Edit] = {
     "settings changed": change_settings,
     "site address changed": change_address,
     "council renamed": rename_council,
+    "backlink moved": move_backlink,
+    "source kind changed": change_source_kind,
+    "grade changed": change_grade,
+    "council ended": end_council,
+    "review body named": name_review_body,
     "file saved unchanged": touch_without_change,
 }
 
@@ -148,6 +194,28 @@ def test_incremental_build_after_an_edit_equals_a_cold_build(tmp_path: Path, edi
     content, templates, output = edited_site(tmp_path)
     edit(content, templates)
     build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+SOUTHTOWN_INSPECTION = record_text({
+    "title": "Inspection of Southtown children's services, 2020", "authority": "southtown",
+    "judged_by": "Ofsted", "kind": "inspection", "date": "2020-03-01", "grade": "good",
+    "sources": ["report-a"],
+})  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", [change_grade, rename_council], ids=["grade", "name"])
+def test_an_edit_to_a_council_reaches_the_pages_of_its_peers(tmp_path: Path, edit: Edit) -> None:
+    """Southtown's page sets Northtown's name and figures beside its own, though neither
+    names the other: Northtown's grade reaches it only through the scorecards, its name only
+    through the council record the page held."""
+    files: Files = {"inspections/southtown-2020.yaml": SOUTHTOWN_INSPECTION}
+    content, templates, output = edited_site(tmp_path, files)
+    peer = output / "authorities" / "southtown" / "index.html"
+    before = peer.read_bytes()
+    edit(content, templates)
+    build(content, templates, output)
+    assert peer.read_bytes() != before
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
 
 
@@ -395,3 +463,24 @@ def test_deleting_the_output_folder_only_makes_the_next_build_rebuild_it(tmp_pat
     shutil.rmtree(output)
     build(content, templates, output)
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_an_edit_makes_the_contexts_only_of_the_record_pages_it_can_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, templates, output = edited_site(tmp_path)
+    made: list[str] = []
+    record_page = render.record_page
+
+    def counted(record: Record, *args: object) -> object:
+        made.append(f"{record.collection}/{record.slug}")
+        return record_page(record, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "record_page", counted)
+    change_body(content, templates)
+    build(content, templates, output)
+    assert "cases/child-a" in made  # the record edited
+    assert "inspections/northtown-scr-evaluations" in made  # it names child A
+    assert "sources/report-a" in made  # child A cites it, so its page lists child A
+    # Records that neither hold, name nor are named by child A keep their pages unseen.
+    assert not {"cases/child-b", "cases/child-marigold", "inspections/northtown-2018"} & set(made)

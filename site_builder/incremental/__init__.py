@@ -24,7 +24,7 @@ from site_builder import models as m
 from site_builder.incremental import stores
 from site_builder.incremental.fingerprint import Fingerprinter
 from site_builder.incremental.fragments import FragmentCache
-from site_builder.incremental.pages import PageCache
+from site_builder.incremental.pages import PageCache, record_key
 from site_builder.incremental.records import RecordCache
 from site_builder.incremental.stores import (
     LazyStore,
@@ -62,8 +62,11 @@ class BuildCache:
         namespace = stores.code_digest()
         output_dir = Path(os.path.abspath(output_dir))
         pages = read_store(output_store_path(folder, output_dir, "pages", ".pickle"), namespace)
-        page_cache = PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}))
-        fragments = LazyStore(output_store_path(folder, output_dir, "fragments", ""), namespace)
+        fragments = FragmentCache(
+            LazyStore(output_store_path(folder, output_dir, "fragments", ""), namespace)
+        )
+        page_cache = PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}),
+                               pages.get("graph"), fragments)  # fmt: skip
         return cls(
             folder=folder,
             records=RecordCache(
@@ -72,7 +75,7 @@ class BuildCache:
             ),
             texts=TextCache(LazyStore(folder / "texts", namespace)),
             pages=page_cache,
-            fragments=FragmentCache(fragments),
+            fragments=fragments,
             state=pages.get("state", {}),
             spare=pages.get("spare", {}),
         )
@@ -95,7 +98,8 @@ class BuildCache:
             digest = self.records.digests.get(str(path)) if path is not None else None
             if digest is not None:
                 known = content_hash(str(path).encode() + digest)
-                self.pages.fingerprinter.know(record, known)
+                name = record_key(record) if isinstance(record, m.Record) else None
+                self.pages.fingerprinter.know(record, known, name)
                 self.fragments.know(record, known)
 
     def is_output_current(self, inputs: bytes) -> bool:
@@ -121,6 +125,7 @@ class BuildCache:
         pages = {
             "manifest": manifest,
             "fingerprints": fingerprints,
+            "graph": self.pages.saved_graph(manifest),
             "state": {"inputs": inputs, "records": records, "files": len(manifest)},
             "spare": self.pages.manifest,  # the old output is the spare now
         }

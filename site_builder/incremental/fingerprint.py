@@ -55,22 +55,39 @@ def _all_templates(env: jinja2.Environment) -> Iterable[bytes]:
 
 
 class Fingerprinter:
-    """Hashes plain values and frozen dataclasses; a record hashes as its file's content hash.
+    """Hashes plain values and dataclasses; a record hashes as its file's content hash.
 
-    A frozen dataclass is hashed once per build and then known by its id, so a scorecard
-    shown on a hundred pages costs one hash; the objects are kept alive for that.
+    Each digest also finds which known records the value holds, at any depth
+    (`digest_showing`). A value of an `opaque` type (a scorecard, which holds hundreds of
+    records) is reported by a name instead, and hashed once per build: then known by its id,
+    so a scorecard shown on a hundred pages costs one hash (it is kept alive for that).
+    Other values are walked wherever they are met: they are made for one page.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, opaque: dict[type, str] | None = None) -> None:
+        self.opaque = opaque or {}  # types whose values report this name, not their records
         self.memo: dict[int, bytes] = {}
+        self.names: dict[int, str] = {}  # by id: the name a known value reports
         self.alive: list[Any] = []
+        self.found: set[str] = set()  # the names met by the digest being made
 
-    def know(self, value: Any, digest: bytes) -> None:
-        """Hash `value` as `digest` (a record as its file's content hash)."""
+    def know(self, value: Any, digest: bytes, name: str | None = None) -> None:
+        """Hash `value` as `digest` (a record as its file's content hash); a value given a
+        `name` (a record's key) is one that `digest_showing` reports."""
         self.memo[id(value)] = digest
+        if name is not None:
+            self.names[id(value)] = name
         self.alive.append(value)
 
     def digest(self, value: Any) -> bytes:
+        return self.digest_showing(value)[0]
+
+    def digest_showing(self, value: Any) -> tuple[bytes, frozenset[str]]:
+        """The hash of `value`, and the names of the known records it holds."""
+        self.found = set()
+        return self._alone(value), frozenset(self.found)
+
+    def _alone(self, value: Any) -> bytes:
         hasher = hashlib.blake2b(digest_size=16)
         self.feed(hasher, value)
         return hasher.digest()
@@ -100,18 +117,29 @@ class Fingerprinter:
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             hasher.update(self.dataclass_digest(value))
         elif kind in (set, frozenset):
-            hasher.update(b"<" + b"".join(sorted(self.digest(item) for item in value)))
+            hasher.update(b"<" + b"".join(sorted(self._alone(item) for item in value)))
         else:
             raise Unfingerprintable(kind.__qualname__)
 
     def dataclass_digest(self, value: Any) -> bytes:
         known = self.memo.get(id(value))
         if known is not None:
+            name = self.names.get(id(value))
+            if name is not None:
+                self.found.add(name)
             return known
-        hasher = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+        kind = type(value)
+        name = self.opaque.get(kind)
+        outer = self.found
+        if name is not None:
+            self.found = set()  # what an opaque value holds is not reported
+        hasher = hashlib.blake2b(kind.__qualname__.encode(), digest_size=16)
         for item in dataclasses.fields(value):
             self.feed(hasher, getattr(value, item.name))
         digest = hasher.digest()
-        if type(value).__dataclass_params__.frozen:
-            self.know(value, digest)
+        if name is not None:
+            self.found = outer
+            outer.add(name)
+            if kind.__dataclass_params__.frozen:
+                self.know(value, digest, name)
         return digest

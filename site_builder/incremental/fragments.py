@@ -6,6 +6,7 @@ import io
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from site_builder.incremental.stores import LazyStore
@@ -35,12 +36,23 @@ class FragmentCache:
         key = self.key(function, inputs)
         if key is None:
             return function(inputs)
+        return self.keyed(key, partial(function, inputs))
+
+    def keyed(self, key: bytes, make: Callable[[], Value]) -> Value:
+        """The value kept under `key`, or make() kept under it."""
         self.used.add(key)
         found = self.store.entries.get(key, _MISSING)
         if found is _MISSING:
-            found = function(inputs)
+            found = make()
             self.store.put(key, found)
         return found  # type: ignore[no-any-return]
+
+    def get(self, key: bytes) -> Any:
+        """The value kept under `key`, or None."""
+        found = self.store.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+        return found
 
     def key(self, function: Callable[..., Any], inputs: object) -> bytes | None:
         """A hash of the function's name and a pickle of its inputs, in which each known

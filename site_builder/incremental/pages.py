@@ -1,4 +1,13 @@
-"""The page stage, reusing the output of pages made from the same things as last time."""
+"""The page stage, reusing the output of pages made from the same things as last time.
+
+Each page is checked by its fingerprint: a hash of everything its context holds, its
+templates and the site settings. Making every context and hashing it costs seconds on a
+large site, so the last build also left a graph of what each page was made from (`Graph`):
+the records each page's context held, as its fingerprint found them, and the references
+between records. From it `plan` tells, before any context is made, which record pages no
+change can have reached; those are reused as they are, unseen. Any other page is made and
+checked by its fingerprint as before.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,10 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from site_builder import models as m
+from site_builder import urls
 from site_builder.config import Progress
 from site_builder.incremental import stores
 from site_builder.incremental.fingerprint import (
@@ -15,12 +26,21 @@ from site_builder.incremental.fingerprint import (
     Unfingerprintable,
     template_closure_digest,
 )
+from site_builder.incremental.fragments import FragmentCache
 from site_builder.incremental.workers import map_missing
 from site_builder.manifest import Manifest, content_hash, is_as_recorded
+from site_builder.score import Scorecard
+from site_builder.vocabulary import COLLECTIONS
 from site_builder.write import Content, Unchanged
 
 if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build with nothing to do
     import jinja2
+
+    from site_builder.history import History
+    from site_builder.link import Site
+
+Item = TypeVar("Item")
+SCORECARDS = "scorecards"  # what the graph notes a page showing any scorecard as showing
 
 
 class Page(Protocol):
@@ -33,6 +53,25 @@ class Page(Protocol):
     def template(self) -> str: ...
 
 
+def record_key(record: m.Record) -> str:
+    """How the graph names a record: 'cases/peter-connelly'."""
+    return f"{record.collection}/{record.slug}"
+
+
+@dataclass(frozen=True)
+class Graph:
+    """What the pages of a build were made from, for the next build to tell which pages a
+    change can reach. Only record pages are ever reused through it."""
+
+    site: bytes  # the settings and which records are published or withdrawn: if any of
+    # these changed, every page is checked
+    records: dict[str, tuple[bytes, frozenset[str]]]  # by key: its hash, what it references
+    scorecards: bytes  # every council's scorecard: if one changed, so did SCORECARDS
+    templates: dict[str, bytes]  # each template's hash with all it extends or includes
+    shows: dict[str, frozenset[str]]  # by a record page's output path: the records its
+    # context held (equal sets are one object, stored once)
+
+
 @dataclass
 class PageCache:
     """The pages of the last build into one output folder, and what each was made from."""
@@ -40,51 +79,175 @@ class PageCache:
     output_dir: Path
     manifest: Manifest
     fingerprints: dict[str, bytes]
-    fingerprinter: Fingerprinter = field(default_factory=Fingerprinter)
+    graph: Graph | None = None  # the last build's
+    fragments: FragmentCache | None = None  # where search items are kept, by fingerprint
+    jobs: int = 1
+    progress: Progress | None = None
+    # A page holding a scorecard is noted as showing SCORECARDS, not the hundreds of records
+    # the scorecard holds: any change to those changes the scorecards' hash.
+    fingerprinter: Fingerprinter = field(
+        default_factory=lambda: Fingerprinter(opaque={Scorecard: SCORECARDS})
+    )
     new_fingerprints: dict[str, bytes] = field(default_factory=dict)
     template_digests: dict[str, bytes] = field(default_factory=dict)
+    shows: dict[str, frozenset[str]] = field(default_factory=dict)  # this build's
+    record_pages: set[str] = field(default_factory=set)  # the output paths of record pages
+    reusable: set[str] = field(default_factory=set)  # record pages no change can reach
+    new_graph: Graph | None = None
+    env: jinja2.Environment | None = None
+    settings: Any = None
 
-    def stream(
+    def plan(
+        self,
+        site: Site,
+        scorecards: dict[str, Scorecard],
+        history: History,
+        env: jinja2.Environment,
+        include_drafts: bool,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> None:
+        """Find the record pages that no change since the last build can have reached.
+
+        A record's page is checked again (its context made and fingerprinted) when the
+        record changed (its file, or its last change in git), when it references a changed
+        record or a changed record references it (before or after the change: a new backlink
+        shows on the page of the record it points to), when its context held a changed
+        record last time (or any scorecard, when one changed: a council's page shows its
+        peers' figures), or when its template changed. Every page is checked when the
+        settings changed or a record was added, removed, published or withdrawn.
+        Pages that are not a record's (lists, timelines, the home page) are always checked.
+        Pages are rendered in `jobs` processes where that pays."""
+        self.env, self.settings, self.jobs, self.progress = env, site.settings, jobs, progress
+        self.reusable = set()
+        published = [record for record in site.records if not record.is_withdrawn]
+        self.record_pages = {urls.record_path(record) for record in published}
+        layout = (include_drafts, site.settings,
+                  [(record_key(r), r.is_withdrawn) for r in site.records])  # fmt: skip
+        records = {
+            record_key(record): (
+                self.fingerprinter.digest((record, history.get(record.source_path))),
+                frozenset(f"{ref.collection}/{ref.slug}" for ref in record.references),
+            )
+            for record in site.records
+        }
+        old = self.graph
+        self.new_graph = Graph(
+            site=self._digest(layout),
+            records=records,
+            scorecards=self._digest(sorted(scorecards.items())),
+            templates={
+                name: self._template_digest(name)
+                for name in sorted({COLLECTIONS[r.collection].template for r in published})
+            },
+            shows={},
+        )
+        if old is None or old.site != self.new_graph.site or old.records.keys() != records.keys():
+            return
+        changed = {key for key, (digest, _) in records.items() if old.records[key][0] != digest}
+        near = set(changed)
+        for key in changed:
+            near |= old.records[key][1] | records[key][1]
+        if old.scorecards != self.new_graph.scorecards:
+            changed.add(SCORECARDS)
+        for record in published:
+            key = record_key(record)
+            path = urls.record_path(record)
+            template = COLLECTIONS[record.collection].template
+            shown = old.shows.get(path)
+            if (
+                shown is not None
+                and key not in near
+                and records[key][1].isdisjoint(changed)
+                and shown.isdisjoint(changed)
+                and old.templates.get(template) == self.new_graph.templates[template]
+            ):
+                self.reusable.add(path)
+
+    def reused(self, output_path: str) -> tuple[Unchanged, Any] | None:
+        """A page `plan` found no change can reach, with its search item, if the output
+        still holds it as written and its search item is kept; else None."""
+        if output_path not in self.reusable or self.fragments is None:
+            return None
+        fingerprint = self.fingerprints.get(output_path)
+        state = self.manifest.get(output_path)
+        item = self.fragments.get(_search_key(fingerprint)) if fingerprint else None
+        if state is None or item is None or not self._is_there(output_path, state):
+            return None
+        assert fingerprint is not None and self.graph is not None
+        self.new_fingerprints[output_path] = fingerprint
+        self.shows[output_path] = self.graph.shows[output_path]
+        return Unchanged(state), item
+
+    def render(
         self,
         render: Callable[[Any], bytes],
         pages: Sequence[Page],
-        settings: Any,
-        env: jinja2.Environment,
-        jobs: int,
-        progress: Progress | None = None,
         prepare: Callable[[list[Any]], None] | None = None,
     ) -> Iterator[Content]:
         """Each page's content, in order, as it is ready: Unchanged where the page, the site
         settings and its templates are as they were and the output still holds the page as
         written, else its bytes, rendered (in workers where that pays)."""
-        cached = [self._reuse(page, settings, env) for page in pages]
-        return map_missing(render, pages, cached, jobs, progress, "rendering pages", prepare)
+        cached = [self._reuse(page) for page in pages]
+        return map_missing(render, pages, cached, self.jobs, self.progress, "rendering pages",
+                           prepare)  # fmt: skip
 
-    def _reuse(self, page: Page, settings: Any, env: jinja2.Environment) -> Content | None:
-        fingerprint = self._fingerprint(page, settings, env)
+    def search_item(self, output_path: str, make: Callable[[], Item]) -> Item:
+        """A checked page's search item, kept by its fingerprint: a page made from the same
+        context as before has the same item."""
+        fingerprint = self.new_fingerprints.get(output_path)
+        if fingerprint is None or self.fragments is None:
+            return make()
+        return self.fragments.keyed(_search_key(fingerprint), make)
+
+    def saved_graph(self, manifest: Manifest) -> Graph | None:
+        """The graph of this build, for the next: None where no plan was made."""
+        if self.new_graph is None:
+            return None
+        shows = {path: held for path, held in self.shows.items() if path in manifest}
+        return Graph(**{**self.new_graph.__dict__, "shows": shows})
+
+    def _reuse(self, page: Page) -> Content | None:
+        fingerprint = self._fingerprint(page)
         if fingerprint is None or self.fingerprints.get(page.output_path) != fingerprint:
             return None
         state = self.manifest.get(page.output_path)
-        if state is None:
+        if state is None or not self._is_there(page.output_path, state):
             return None
-        try:
-            is_there = is_as_recorded(os.path.join(self.output_dir, page.output_path), state)
-        except OSError:
-            return None
-        return Unchanged(state) if is_there else None
+        return Unchanged(state)
 
-    def _fingerprint(self, page: Page, settings: Any, env: jinja2.Environment) -> bytes | None:
-        """A hash of everything a page shows: its context, the site settings, its templates."""
+    def _is_there(self, output_path: str, state: Any) -> bool:
         try:
-            digest = self.fingerprinter.digest((page, settings))
+            return is_as_recorded(os.path.join(self.output_dir, output_path), state)
+        except OSError:
+            return False
+
+    def _fingerprint(self, page: Page) -> bytes | None:
+        """A hash of everything a page shows: its context, the site settings, its templates;
+        noting the records the context holds."""
+        try:
+            digest, shows = self.fingerprinter.digest_showing((page, self.settings))
         except Unfingerprintable:
             return None
-        template = self._template_digest(page.template, env)
+        template = self._template_digest(page.template)
         fingerprint = content_hash(stores.code_digest() + template + digest)
         self.new_fingerprints[page.output_path] = fingerprint
+        if page.output_path in self.record_pages:  # the only pages ever reused unseen
+            self.shows[page.output_path] = shows
         return fingerprint
 
-    def _template_digest(self, name: str, env: jinja2.Environment) -> bytes:
+    def _template_digest(self, name: str) -> bytes:
         if name not in self.template_digests:
-            self.template_digests[name] = template_closure_digest(env, name)
+            assert self.env is not None
+            self.template_digests[name] = template_closure_digest(self.env, name)
         return self.template_digests[name]
+
+    def _digest(self, value: Any) -> bytes:
+        try:
+            return self.fingerprinter.digest(value)
+        except Unfingerprintable:  # never the same as another build's: every page checked
+            return os.urandom(16)
+
+
+def _search_key(fingerprint: bytes) -> bytes:
+    return content_hash(b"search item\0" + fingerprint)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 
@@ -23,20 +23,51 @@ from site_builder.render import pages as p
 from site_builder.render import site_pages as sp
 from site_builder.render.data import data_file_list
 from site_builder.render.fragments import Memo, compute
-from site_builder.render.record_pages import RecordPage, record_pages
+from site_builder.render.record_pages import RecordPage, record_page
 from site_builder.render.templating import template_error
 from site_builder.render.texts import known_paths
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
-from site_builder.write import Content
+from site_builder.write import Content, Unchanged
 
 Output = dict[str, bytes]
 RenderPage = Callable[[Any], bytes]
-# How the pages are rendered: (render one page, the pages, what to do first with the pages
-# to be rendered) -> each page's content in order, as it is ready. The pipeline passes one
-# that reuses pages, answering Unchanged for a page the output already holds.
-PageMap = Callable[[RenderPage, Sequence[Any], Callable[[list[Any]], None]], Iterable[Content]]
 Step = Callable[[str], AbstractContextManager[None]]  # times a named step of the stage
+Item = TypeVar("Item")
+
+
+class Pages(Protocol):
+    """Where the render stage gets its pages: EveryPage makes and renders each one; the
+    build cache (incremental/pages.py) reuses what the last build made where it can."""
+
+    def reused(self, output_path: str) -> tuple[Unchanged, Any] | None:
+        """A record's page as the output holds it, with its search item, when nothing the
+        page shows can have changed since the last build: its context is then not made."""
+
+    def render(
+        self, render: RenderPage, pages: Sequence[Any], prepare: Callable[[list[Any]], None]
+    ) -> Iterable[Content]:
+        """Each page's content in order, as it is ready (Unchanged where the output already
+        holds it); `prepare` is called first with the pages that will be rendered."""
+
+    def search_item(self, output_path: str, make: Callable[[], Item]) -> Item:
+        """A rendered page's search item: make(), or what it gave for the same page before."""
+
+
+class EveryPage:
+    """Pages without a cache: every context made, every page rendered here, in order."""
+
+    def reused(self, output_path: str) -> tuple[Unchanged, Any] | None:
+        return None
+
+    def render(
+        self, render: RenderPage, pages: Sequence[Any], prepare: Callable[[list[Any]], None]
+    ) -> Iterable[Content]:
+        prepare(list(pages))
+        return map(render, pages)
+
+    def search_item(self, output_path: str, make: Callable[[], Item]) -> Item:
+        return make()
 
 
 def untimed(name: str) -> AbstractContextManager[None]:
@@ -50,30 +81,43 @@ def render_site(
     config: SiteConfig,
     env: jinja2.Environment,
     history: History | None = None,
-    map_pages: PageMap | None = None,
+    pages: Pages | None = None,
     step: Step = untimed,
     memo: Memo = compute,
 ) -> Iterator[tuple[str, Content]]:
     """Yield every file of the site as (output path, content), each as soon as it is made,
     so that the write stage writes it and nothing holds the whole site; of a path yielded
-    twice the last counts. Each page is rendered by `render_page`, through `map_pages` when
-    given. `step(name)` times each step of the stage (with the writing of what it yields);
-    `memo` may give fragments of the outputs from the last build."""
+    twice the last counts. Each page is rendered by `render_page`, through `pages` when
+    given (which may reuse the last build's). `step(name)` times each step of the stage (with
+    the writing of what it yields); `memo` may give fragments of the outputs from the last
+    build."""
+    pages = pages or EveryPage()
     with step("open data"):
         data_files = render_data(site, scorecards, memo)
         files = data_file_list(site, data_files)
         yield from data_files.items()
         del data_files
     with step("page contexts"):
-        contexts = [
-            *record_pages(site, scorecards, bodies, history),
+        contexts: list[p.PageContext] = []
+        reused: list[tuple[str, Unchanged, search.SearchItem]] = []
+        for record in site.records:
+            if record.is_withdrawn:
+                continue
+            path = urls.record_path(record)
+            found = pages.reused(path)
+            if found is None:
+                contexts.append(record_page(record, site, scorecards, bodies, history or {}))
+            else:
+                reused.append((path, *found))
+        contexts += [
             *withdrawn_pages(site, bodies),
             *p.list_pages(site),
             *sp.site_page_contexts(site, scorecards, bodies, files, known_paths(site), memo),
         ]
     try:
         with step("pages"):
-            rendered = (map_pages or render_each)(
+            yield from ((path, content) for path, content, _ in reused)
+            rendered = pages.render(
                 partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
             )
             yield from zip((page.output_path for page in contexts), rendered, strict=True)
@@ -82,11 +126,17 @@ def render_site(
     with step("feeds"):
         yield from feeds.render_feeds(site, sp.record_changes(site)).items()
     with step("search index"):
-        pages = [c for c in contexts if isinstance(c, RecordPage) and c.is_indexable]
-        yield from search.render_search_index(pages, memo)
+        items = [item for _, _, item in reused]
+        items += [
+            pages.search_item(c.output_path, partial(search.search_item, c))
+            for c in contexts
+            if isinstance(c, RecordPage) and c.is_indexable
+        ]
+        yield from search.render_search_index(items)
     # A drafts preview lists no page for search engines and asks them to keep out.
-    listed = [] if config.include_drafts else [c.output_path for c in contexts if c.is_indexable]
-    yield urls.PAGE_PATHS["sitemap"], feeds.render_sitemap(site.settings.base_url, listed)
+    listed = [path for path, _, _ in reused] + [c.output_path for c in contexts if c.is_indexable]
+    sitemap = feeds.render_sitemap(site.settings.base_url, [] if config.include_drafts else listed)
+    yield urls.PAGE_PATHS["sitemap"], sitemap
     yield urls.PAGE_PATHS["robots"], feeds.render_robots(site.settings.base_url,
                                                          config.include_drafts)  # fmt: skip
     if config.include_drafts:
@@ -103,14 +153,6 @@ def compile_templates(env: jinja2.Environment, pages: list[Any]) -> None:
     """Compile the templates of these pages now: once here, not once in every worker."""
     for name in sorted({page.template for page in pages}):
         env.get_template(name)
-
-
-def render_each(
-    render: RenderPage, pages: Sequence[Any], prepare: Callable[[list[Any]], None]
-) -> Iterator[bytes]:
-    """Render every page here, in order."""
-    prepare(list(pages))
-    return map(render, pages)
 
 
 def render_data(site: Site, scorecards: dict[str, Scorecard], memo: Memo = compute) -> Output:

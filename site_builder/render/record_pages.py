@@ -3,7 +3,6 @@ template shows, each Markdown field already as sanitised HTML."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,16 +131,6 @@ class SourcePage(RecordPage):
 @dataclass(frozen=True)
 class TextRecordPage(RecordPage):
     """A page record's own page (page.html)."""
-
-
-def record_pages(
-    site: Site, scorecards: dict[str, Scorecard], texts: dict[str, str], history: History | None
-) -> Iterator[RecordPage]:
-    """Yield the page of every record the site publishes (a withdrawn record's page is a
-    WithdrawnPage, render/withdrawn.py)."""
-    for record in site.records:
-        if not record.is_withdrawn:
-            yield record_page(record, site, scorecards, texts, (history or {}))
 
 
 def record_page(

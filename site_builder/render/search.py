@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from site_builder import models as m
 from site_builder.render import search_shards as sh
 from site_builder.render import search_terms as st
-from site_builder.render.fragments import Memo, compute
 from site_builder.render.record_pages import RecordPage
 from site_builder.vocabulary import COLLECTIONS
 
@@ -55,20 +54,19 @@ DETAIL_FIELDS = ("region", "gss_code", "judged_by", "framework", "publisher")
 _SPACE = re.compile(r"\s+")
 
 
-def render_search_index(
-    pages: Iterable[RecordPage], memo: Memo = compute
-) -> Iterator[tuple[str, bytes]]:
-    """Yield the index files for these pages: (output path, content).
+def render_search_index(items: Iterable[SearchItem]) -> Iterator[tuple[str, bytes]]:
+    """Yield the index files for the search items of these pages: (output path, content).
 
     The caller passes only listed records (no draft, embargoed or withdrawn one), so
-    nothing else can be found. Each record's entry is a fragment (`memo`): an edit counts the
-    words of the records it changed, not of every record."""
-    listed = list(pages)
-    councils = sorted({c for c in map(council_of, listed) if c}, key=lambda a: (a.name, a.slug))
-    council_number = {a.slug: n for n, a in enumerate(councils)}
-    kinds = [name for name in COLLECTIONS if any(p.record.collection == name for p in listed)]
-    ordered = sorted(listed, key=lambda page: _place(page, council_number, kinds))
-    entries = [memo(search_entry, search_input(page)) for page in ordered]
+    nothing else can be found. An item is made from its page alone (`search_item`), so that
+    an edit need only count the words of the pages it changed."""
+    found = list(items)
+    councils = sorted({item.council for item in found if item.council}, key=lambda c: (c[1], c[0]))
+    council_number = {slug: n for n, (slug, _) in enumerate(councils)}
+    kinds = [name for name in COLLECTIONS if any(item.collection == name for item in found)]
+    ordered = sorted(found, key=lambda item: _place(item, council_number, kinds))
+    del found
+    entries = [item.entry for item in ordered]
     shards, split = sh.shard_postings(_postings(entries))
     for key, terms in shards.items():
         yield f"{SEARCH_FOLDER}/terms-{key}.json", _json(terms)
@@ -89,7 +87,7 @@ def render_search_index(
         "word_lengths": sorted(by_length),
         "typo_shortest": TYPO_SHORTEST,
         "kinds": [[name, COLLECTIONS[name].search_label] for name in kinds],
-        "councils": [[a.slug, a.name] for a in councils],
+        "councils": [list(council) for council in councils],
         "groups": _groups(ordered, council_number, kinds),
     }
     yield f"{SEARCH_FOLDER}/meta.json", _json(meta)
@@ -144,6 +142,27 @@ class SearchEntry:
         return _lines(self.words)
 
 
+@dataclass(frozen=True)
+class SearchItem:
+    """What the index needs of one record page: where its document goes, and its entry."""
+
+    output_path: str
+    collection: str
+    council: tuple[str, str] | None  # slug and name of the one council it belongs to
+    entry: SearchEntry
+
+
+def search_item(page: RecordPage) -> SearchItem:
+    """A record page's search item, from its context alone."""
+    council = council_of(page)
+    return SearchItem(
+        page.output_path,
+        page.record.collection,
+        (council.slug, council.name) if council else None,
+        search_entry(search_input(page)),
+    )
+
+
 def _lines(text: str) -> list[str]:
     return text.split("\n") if text else []
 
@@ -189,23 +208,22 @@ def council_of(page: RecordPage) -> m.Authority | None:
     return councils[0] if isinstance(record, m.Body) and len(councils) == 1 else None
 
 
-def _place(page: RecordPage, council_number: dict[str, int], kinds: list[str]) -> tuple[
+def _place(item: SearchItem, council_number: dict[str, int], kinds: list[str]) -> tuple[
     int, int, str
 ]:  # fmt: skip
     """Where a document goes: councils in name order (records of none last), then kinds."""
-    council = council_of(page)
-    number = council_number[council.slug] if council else len(council_number)
-    return number, kinds.index(page.record.collection), page.output_path
+    number = council_number[item.council[0]] if item.council else len(council_number)
+    return number, kinds.index(item.collection), item.output_path
 
 
-def _groups(ordered: list[RecordPage], council_number: dict[str, int], kinds: list[str]) -> list[
+def _groups(ordered: list[SearchItem], council_number: dict[str, int], kinds: list[str]) -> list[
     int
 ]:  # fmt: skip
     """[first document, kind, council or -1, ...]: each run of one council and kind."""
     groups: list[int] = []
     last: tuple[int, int] | None = None
-    for number, page in enumerate(ordered):
-        council, kind, _ = _place(page, council_number, kinds)
+    for number, item in enumerate(ordered):
+        council, kind, _ = _place(item, council_number, kinds)
         here = (kind, council if council < len(council_number) else -1)
         if here != last:
             groups.extend((number, *here))
