@@ -68,8 +68,7 @@ class Graph:
     records: dict[str, tuple[bytes, frozenset[str]]]  # by key: its hash, what it references
     scorecards: bytes  # every council's scorecard: if one changed, so did SCORECARDS
     templates: dict[str, bytes]  # each template's hash with all it extends or includes
-    shows: dict[str, frozenset[str]]  # by a record page's output path: the records its
-    # context held (equal sets are one object, stored once)
+    shows: dict[str, frozenset[str]]  # by a record page's output path: what its context held
 
 
 @dataclass
@@ -120,8 +119,9 @@ class PageCache:
         Pages are rendered in `jobs` processes where that pays."""
         self.env, self.settings, self.jobs, self.progress = env, site.settings, jobs, progress
         self.reusable = set()
-        published = [record for record in site.records if not record.is_withdrawn]
-        self.record_pages = {urls.record_path(record) for record in published}
+        published = {record_key(r): r for r in site.records if not r.is_withdrawn}
+        page_of = {key: urls.record_path(record) for key, record in published.items()}
+        self.record_pages = set(page_of.values())
         layout = (include_drafts, site.settings,
                   [(record_key(r), r.is_withdrawn) for r in site.records])  # fmt: skip
         records = {
@@ -138,7 +138,7 @@ class PageCache:
             scorecards=self._digest(sorted(scorecards.items())),
             templates={
                 name: self._template_digest(name)
-                for name in sorted({COLLECTIONS[r.collection].template for r in published})
+                for name in sorted({COLLECTIONS[r.collection].template for r in published.values()})
             },
             shows={},
         )
@@ -150,9 +150,8 @@ class PageCache:
             near |= old.records[key][1] | records[key][1]
         if old.scorecards != self.new_graph.scorecards:
             changed.add(SCORECARDS)
-        for record in published:
-            key = record_key(record)
-            path = urls.record_path(record)
+        for key, record in published.items():
+            path = page_of[key]
             template = COLLECTIONS[record.collection].template
             shown = old.shows.get(path)
             if (
@@ -188,7 +187,7 @@ class PageCache:
         """Each page's content, in order, as it is ready: Unchanged where the page, the site
         settings and its templates are as they were and the output still holds the page as
         written, else its bytes, rendered (in workers where that pays)."""
-        cached = [self._reuse(page) for page in pages]
+        cached = [self._unchanged(page) for page in pages]
         return map_missing(render, pages, cached, self.jobs, self.progress, "rendering pages",
                            prepare)  # fmt: skip
 
@@ -207,7 +206,7 @@ class PageCache:
         shows = {path: held for path, held in self.shows.items() if path in manifest}
         return Graph(**{**self.new_graph.__dict__, "shows": shows})
 
-    def _reuse(self, page: Page) -> Content | None:
+    def _unchanged(self, page: Page) -> Content | None:
         fingerprint = self._fingerprint(page)
         if fingerprint is None or self.fingerprints.get(page.output_path) != fingerprint:
             return None
