@@ -49,6 +49,9 @@ class BuildFailed(Exception):
         self.errors = sorted(set(errors), key=ContentError.sort_key)
         super().__init__(f"{len(self.errors)} content error(s)")
 
+    def __reduce__(self) -> tuple[type[BuildFailed], tuple[list[ContentError]]]:
+        return BuildFailed, (self.errors,)  # from a worker process, errors and all
+
 
 class UsageError(Exception):
     """A problem with how the command was called (exit status 2)."""

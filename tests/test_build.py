@@ -341,6 +341,36 @@ def test_a_template_syntax_error_is_reported_as_its_file_and_line_without_a_trac
     assert not Path("out").exists()
 
 
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "{{ page.record.body }}",
+        "{{ page.record['body'] }}",
+        "{{ page.record | attr('body') }}",
+        "{{ page.sources | map(attribute='body') | join }}",
+    ],
+)
+def test_a_template_may_not_show_a_records_raw_body(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], shown: str
+) -> None:
+    """A page shows its own record's text as page.body_html; the raw Markdown of no record.
+    (What lets an edit to a body leave the pages naming the record unrendered.)"""
+    make_site()
+    shutil.copytree(TEMPLATES, "templates")
+    path = Path("templates", "case.html")
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("{% block main %}")].count("\n") + 1
+    path.write_text(text.replace("{% block main %}", "{% block main %}" + shown, 1))
+    status = main(["build", "--content", "content", "--templates", "templates", "--output", "out"])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert (
+        f"templates/case.html:{line}: UnshownField: a template may not show a record's body" in err
+    )
+    assert "Traceback" not in err
+    assert not Path("out").exists()
+
+
 def test_a_build_reports_the_time_of_each_stage_in_order(make_site: MakeSite) -> None:
     from site_builder.config import SiteConfig, build_date
     from site_builder.pipeline import build_site

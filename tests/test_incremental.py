@@ -465,8 +465,32 @@ def test_deleting_the_output_folder_only_makes_the_next_build_rebuild_it(tmp_pat
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
 
 
+def rename_case(content: Path, templates: Path) -> None:
+    """Child A's title: shown on every page that names the case."""
+    replace_in(content / "cases" / "child-a.md", "title: Child A", "title: Child Ay")
+
+
+UNNAMED = {"cases/child-b", "cases/child-marigold", "inspections/northtown-2018"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "reached", "unreached"),
+    [
+        # Only child A's own page shows its body: no other record page is made.
+        (change_body, {"cases/child-a"}, None),
+        # Its title shows where it is named: the evaluation judging it, the source it cites
+        # (and the councils' pages, as the scorecards hold the case).
+        (rename_case, {"cases/child-a", "inspections/northtown-scr-evaluations",
+                       "sources/report-a"}, UNNAMED),
+    ],
+    ids=["body", "title"],
+)  # fmt: skip
 def test_an_edit_makes_the_contexts_only_of_the_record_pages_it_can_reach(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Edit,
+    reached: set[str],
+    unreached: set[str] | None,
 ) -> None:
     content, templates, output = edited_site(tmp_path)
     made: list[str] = []
@@ -477,10 +501,28 @@ def test_an_edit_makes_the_contexts_only_of_the_record_pages_it_can_reach(
         return record_page(record, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "record_page", counted)
+    edit(content, templates)
+    build(content, templates, output)
+    assert reached <= set(made)
+    assert set(made) == reached if unreached is None else not unreached & set(made)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
+def test_an_edit_to_a_body_renders_again_no_page_but_the_records_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lists, timelines and council pages naming child A show its face, not its body:
+    they are checked, found unchanged and not rendered."""
+    content, templates, output = edited_site(tmp_path)
+    rendered: list[str] = []
+    render_page = render.render_page
+
+    def counted(env: object, settings: object, page: object) -> bytes:
+        rendered.append(page.output_path)  # type: ignore[attr-defined]
+        return render_page(env, settings, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_page", counted)
     change_body(content, templates)
     build(content, templates, output)
-    assert "cases/child-a" in made  # the record edited
-    assert "inspections/northtown-scr-evaluations" in made  # it names child A
-    assert "sources/report-a" in made  # child A cites it, so its page lists child A
-    # Records that neither hold, name nor are named by child A keep their pages unseen.
-    assert not {"cases/child-b", "cases/child-marigold", "inspections/northtown-2018"} & set(made)
+    # The data page lists the sizes of the downloads, which hold every body.
+    assert sorted(rendered) == ["cases/child-a/index.html", "data/index.html"]

@@ -74,13 +74,23 @@ class Fingerprinter:
     def know(self, value: Any, digest: bytes, name: str | None = None) -> None:
         """Hash `value` as `digest` (a record as its file's content hash); a value given a
         `name` (a record's key) is one that `digest_showing` reports."""
+        if id(value) not in self.memo:
+            self.alive.append(value)
         self.memo[id(value)] = digest
         if name is not None:
             self.names[id(value)] = name
-        self.alive.append(value)
 
     def digest(self, value: Any) -> bytes:
         return self.digest_showing(value)[0]
+
+    def digest_without(self, value: Any, names: tuple[str, ...]) -> bytes:
+        """The hash of a dataclass's fields but those named, walked whether or not it is
+        known (a record's face: what other pages can show of it)."""
+        hasher = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+        for item in dataclasses.fields(value):
+            if item.name not in names:
+                self.feed(hasher, getattr(value, item.name))
+        return hasher.digest()
 
     def digest_showing(self, value: Any) -> tuple[bytes, frozenset[str]]:
         """The hash of `value`, and the names of the known records it holds."""

@@ -7,6 +7,12 @@ the records each page's context held, as its fingerprint found them, and the ref
 between records. From it `plan` tells, before any context is made, which record pages no
 change can have reached; those are reused as they are, unseen. Any other page is made and
 checked by its fingerprint as before.
+
+A record held by a page is hashed by its face: every field but its Markdown body, which
+no page shows but the record's own, and that one as the HTML its context holds (the
+templates are refused a record's `body`: render/templating.py). So an edit to a body
+renders again the record's own page, not every list, timeline and council page that
+names the record.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build wit
 
 Item = TypeVar("Item")
 SCORECARDS = "scorecards"  # what the graph notes a page showing any scorecard as showing
+UNSHOWN = ("body",)  # the fields of a record no page shows but its own, and that as HTML
 
 
 class Page(Protocol):
@@ -65,7 +72,8 @@ class Graph:
 
     site: bytes  # the settings and which records are published or withdrawn: if any of
     # these changed, every page is checked
-    records: dict[str, tuple[bytes, frozenset[str]]]  # by key: its hash, what it references
+    records: dict[str, tuple[bytes, bytes, frozenset[str]]]  # by key: its hash, its face's
+    # hash (without UNSHOWN), the keys of the records it references
     scorecards: bytes  # every council's scorecard: if one changed, so did SCORECARDS
     templates: dict[str, bytes]  # each template's hash with all it extends or includes
     shows: dict[str, frozenset[str]]  # by a record page's output path: what its context held
@@ -90,6 +98,7 @@ class PageCache:
     new_fingerprints: dict[str, bytes] = field(default_factory=dict)
     template_digests: dict[str, bytes] = field(default_factory=dict)
     shows: dict[str, frozenset[str]] = field(default_factory=dict)  # this build's
+    own: dict[str, bytes] = field(default_factory=dict)  # a record page's record's whole hash
     record_pages: set[str] = field(default_factory=set)  # the output paths of record pages
     reusable: set[str] = field(default_factory=set)  # record pages no change can reach
     new_graph: Graph | None = None
@@ -109,11 +118,12 @@ class PageCache:
         """Find the record pages that no change since the last build can have reached.
 
         A record's page is checked again (its context made and fingerprinted) when the
-        record changed (its file, or its last change in git), when it references a changed
-        record or a changed record references it (before or after the change: a new backlink
-        shows on the page of the record it points to), when its context held a changed
-        record last time (or any scorecard, when one changed: a council's page shows its
-        peers' figures), or when its template changed. Every page is checked when the
+        record changed (its file, or its last change in git). It is also checked when
+        another record's face changed (all but its body) and the page can show it: when it
+        references that record or that record references it (before or after the change: a
+        new backlink shows on the page of the record it points to), or when its context held
+        that record last time (or any scorecard, when one changed: a council's page shows
+        its peers' figures). And when its template changed. Every page is checked when the
         settings changed or a record was added, removed, published or withdrawn.
         Pages that are not a record's (lists, timelines, the home page) are always checked.
         Pages are rendered in `jobs` processes where that pays."""
@@ -124,14 +134,21 @@ class PageCache:
         self.record_pages = set(page_of.values())
         layout = (include_drafts, site.settings,
                   [(record_key(r), r.is_withdrawn) for r in site.records])  # fmt: skip
-        records = {
-            record_key(record): (
-                self.fingerprinter.digest((record, history.get(record.source_path))),
-                frozenset(f"{ref.collection}/{ref.slug}" for ref in record.references),
-            )
-            for record in site.records
-        }
         old = self.graph
+        records = {}
+        for record in site.records:
+            key, entry = record_key(record), history.get(record.source_path)
+            whole = self.fingerprinter.digest((record, entry))  # as the file's hash
+            if old is not None and key in old.records and old.records[key][0] == whole:
+                face = old.records[key][1]
+            else:
+                without = self.fingerprinter.digest_without(record, UNSHOWN)
+                face = content_hash(without + self.fingerprinter.digest(entry))
+            refs = frozenset(f"{ref.collection}/{ref.slug}" for ref in record.references)
+            records[key] = (whole, face, refs)
+        for record in site.records:  # other pages see each record as its face
+            self.fingerprinter.know(record, records[record_key(record)][1], record_key(record))
+        self.own = {path: records[key][0] for key, path in page_of.items()}
         self.new_graph = Graph(
             site=self._digest(layout),
             records=records,
@@ -144,12 +161,13 @@ class PageCache:
         )
         if old is None or old.site != self.new_graph.site or old.records.keys() != records.keys():
             return
-        changed = {key for key, (digest, _) in records.items() if old.records[key][0] != digest}
-        near = set(changed)
-        for key in changed:
-            near |= old.records[key][1] | records[key][1]
+        changed = {key for key, (whole, _, _) in records.items() if old.records[key][0] != whole}
+        seen = {key for key in changed if old.records[key][1] != records[key][1]}  # its face
+        near = changed.copy()
+        for key in seen:
+            near |= old.records[key][2] | records[key][2]
         if old.scorecards != self.new_graph.scorecards:
-            changed.add(SCORECARDS)
+            seen.add(SCORECARDS)
         for key, record in published.items():
             path = page_of[key]
             template = COLLECTIONS[record.collection].template
@@ -157,8 +175,8 @@ class PageCache:
             if (
                 shown is not None
                 and key not in near
-                and records[key][1].isdisjoint(changed)
-                and shown.isdisjoint(changed)
+                and records[key][2].isdisjoint(seen)
+                and shown.isdisjoint(seen)
                 and old.templates.get(template) == self.new_graph.templates[template]
             ):
                 self.reusable.add(path)
@@ -229,7 +247,8 @@ class PageCache:
         except Unfingerprintable:
             return None
         template = self._template_digest(page.template)
-        fingerprint = content_hash(stores.code_digest() + template + digest)
+        own = self.own.get(page.output_path, b"")  # a record page's own record, body and all
+        fingerprint = content_hash(stores.code_digest() + template + own + digest)
         self.new_fingerprints[page.output_path] = fingerprint
         if page.output_path in self.record_pages:  # the only pages ever reused unseen
             self.shows[page.output_path] = shows

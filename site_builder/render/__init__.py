@@ -24,7 +24,7 @@ from site_builder.render import site_pages as sp
 from site_builder.render.data import data_file_list
 from site_builder.render.fragments import Memo, compute
 from site_builder.render.record_pages import RecordPage, record_page
-from site_builder.render.templating import template_error
+from site_builder.render.templating import describe_template_error, template_error
 from site_builder.render.texts import known_paths
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
@@ -118,7 +118,9 @@ def render_site(
         with step("pages"):
             yield from ((path, content) for path, content, _ in reused)
             rendered = pages.render(
-                partial(render_page, env, site.settings), contexts, partial(compile_templates, env)
+                partial(render_reported, env, site.settings, config.templates_dir),
+                contexts,
+                partial(compile_templates, env),
             )
             yield from zip((page.output_path for page in contexts), rendered, strict=True)
     except jinja2.TemplateSyntaxError as problem:
@@ -147,6 +149,22 @@ def render_site(
 def render_page(env: jinja2.Environment, settings: m.SiteSettings, page: Any) -> bytes:
     """One page: its context through its template."""
     return env.get_template(page.template).render(page=page, site=settings).encode("utf-8")
+
+
+def render_reported(
+    env: jinja2.Environment, settings: m.SiteSettings, templates_dir: Path, page: Any
+) -> bytes:
+    """render_page, where a template's mistake while rendering fails the build as an error
+    naming the template's file and line: found here, in the worker, which has the traceback."""
+    try:
+        return render_page(env, settings, page)
+    except jinja2.TemplateSyntaxError:
+        raise
+    except Exception as problem:
+        error = describe_template_error(problem, templates_dir)
+        if error is None:
+            raise
+        raise BuildFailed([error]) from None
 
 
 def compile_templates(env: jinja2.Environment, pages: list[Any]) -> None:

@@ -26,7 +26,7 @@ def make_environment(
     """Return the environment every page is rendered with; a bytecode cache keeps compiled
     templates between builds. `is_preview` marks every page of a --drafts build as a
     preview (a banner, and robots noindex)."""
-    env = jinja2.Environment(
+    env = RecordEnvironment(
         loader=jinja2.FileSystemLoader(templates_dir),
         bytecode_cache=bytecode_cache,
         autoescape=True,
@@ -45,6 +45,33 @@ def make_environment(
     env.filters["review_kind"] = review_kind
     env.filters["inline"] = inline
     return env
+
+
+class UnshownField(jinja2.TemplateRuntimeError):
+    """A template asked for a record's raw Markdown body."""
+
+
+class RecordEnvironment(jinja2.Environment):
+    """Jinja's environment, but a template may not read a record's `body`, its raw Markdown.
+    A page shows its own record's body as `page.body_html`, sanitised; no page shows another
+    record's body, which is what lets an edit to a body leave the pages naming the record as
+    they are (incremental/pages.py)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute == "body" and isinstance(obj, m.Record):
+            raise UnshownField(_UNSHOWN)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if argument == "body" and isinstance(obj, m.Record):
+            raise UnshownField(_UNSHOWN)
+        return super().getitem(obj, argument)
+
+
+_UNSHOWN = (
+    "a template may not show a record's body, its raw Markdown: a page shows its own "
+    "record's text as page.body_html, and no other record's"
+)
 
 
 def describe_template_error(problem: BaseException, templates_dir: Path) -> ContentError | None:
