@@ -80,26 +80,26 @@ def test_an_edit_makes_again_only_the_rows_it_changed_and_the_files_match_a_fres
     content = make_site(tmp_path)
     site = site_of(content)
     memo = RecordingMemo()
-    render_data(site, score_authorities(site), memo)
+    dict(render_data(site, score_authorities(site), memo))
     assert memo.made
     edit(content / "cases" / "child-a.md", "\n---\n", "\n---\nAn added line.\n")
     edited = site_of(content)
     memo.made.clear()
-    files = render_data(edited, score_authorities(edited), memo)
+    files = dict(render_data(edited, score_authorities(edited), memo))
     assert memo.made == [row_fragment.__qualname__]
-    assert files == render_data(edited, score_authorities(edited))
+    assert files == dict(render_data(edited, score_authorities(edited)))
 
 
 def test_a_new_site_address_makes_every_row_again(tmp_path: Path) -> None:
     content = make_site(tmp_path)
     site = site_of(content)
     memo = RecordingMemo()
-    render_data(site, score_authorities(site), memo)
+    dict(render_data(site, score_authorities(site), memo))
     edit(content / "site.yaml", "https://fixture.example/", "https://moved.example/")
     edited = site_of(content)
     rows = len(memo.made)
     memo.made.clear()
-    files = render_data(edited, score_authorities(edited), memo)
+    files = dict(render_data(edited, score_authorities(edited), memo))
     assert len(memo.made) == rows
-    assert files == render_data(edited, score_authorities(edited))
+    assert files == dict(render_data(edited, score_authorities(edited)))
     assert b"fixture.example" not in b"".join(files.values())

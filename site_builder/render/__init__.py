@@ -93,10 +93,11 @@ def render_site(
     build."""
     pages = pages or EveryPage()
     with step("open data"):
-        data_files = render_data(site, scorecards, memo)
-        files = data_file_list(site, data_files)
-        yield from data_files.items()
-        del data_files
+        sizes: dict[str, int] = {}
+        for path, content in render_data(site, scorecards, memo):  # one file held at a time
+            sizes[path] = len(content)
+            yield path, content
+        files = data_file_list(site, sizes)
     with step("page contexts"):
         contexts: list[p.PageContext] = []
         reused: list[tuple[str, Unchanged, search.SearchItem]] = []
@@ -173,16 +174,22 @@ def compile_templates(env: jinja2.Environment, pages: list[Any]) -> None:
         env.get_template(name)
 
 
-def render_data(site: Site, scorecards: dict[str, Scorecard], memo: Memo = compute) -> Output:
+def render_data(
+    site: Site, scorecards: dict[str, Scorecard], memo: Memo = compute
+) -> Iterator[tuple[str, bytes]]:
     """JSON and CSV of each collection and of the scorecards, the Data Package describing
-    the CSVs, and each council's own JSON and CSV; each record's part of them a fragment."""
+    the CSVs, and each council's own JSON and CSV, as (output path, content), one file at a
+    time (together they are larger than the records); each record's part a fragment."""
     rows = data_rows.open_data_rows(site, memo)
     cards = data.open_scorecards(site, scorecards)
     card_texts = {slug: data.JsonText(memo(data.json_alone, card)) for slug, card in cards.items()}
-    files = data.render_open_data(site, rows, cards, card_texts)
-    files[urls.PAGE_PATHS["datapackage"]] = datapackage.render_datapackage(site, files)
-    files.update(council_data.render_council_data(site, rows, cards, card_texts))
-    return files
+    described: dict[str, datapackage.Described] = {}
+    for path, content in data.render_open_data(site, rows, cards, card_texts):
+        if path.endswith(".csv"):
+            described[path] = datapackage.Described.of(content)
+        yield path, content
+    yield urls.PAGE_PATHS["datapackage"], datapackage.render_datapackage(site, described)
+    yield from council_data.render_council_data(site, rows, cards, card_texts)
 
 
 def read_static(folder: Path) -> Output:

@@ -3,6 +3,7 @@ rows and scorecards as the files under /data/, so the two always agree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from site_builder import urls
@@ -30,23 +31,21 @@ def render_council_data(
     rows: dict[str, list[RowFragment]],
     cards: dict[str, dict[str, Any]],
     card_texts: dict[str, JsonText],
-) -> dict[str, bytes]:
-    """data.json and data.csv of every council not withdrawn, keyed by output path, joined
-    from the open data's fragments of each collection and scorecards.json's cards."""
+) -> Iterator[tuple[str, bytes]]:
+    """data.json and data.csv of every council not withdrawn, as (output path, content), one
+    at a time, joined from the open data's fragments of each collection and the cards."""
     by_council = council_rows(rows)
     labels = dict(count_titles())
     header = csv_header(COUNCIL_CSV_COLUMNS)
-    files = {}
     for slug, card in cards.items():
         own = by_council.get(slug, {})
         document = council_document(site, slug, own, card, card_texts[slug])
-        files[urls.authority_data_path(slug, "json")] = to_json(document)
+        yield urls.authority_data_path(slug, "json"), to_json(document)
         lines = [
             f.council_csv for collection in COUNCIL_COLLECTIONS for f in own.get(collection, [])
         ]
         figures = [csv_line(line, COUNCIL_CSV_COLUMNS) for line in _figure_lines(card, labels)]
-        files[urls.authority_data_path(slug, "csv")] = header + b"".join(lines + figures)
-    return files
+        yield urls.authority_data_path(slug, "csv"), header + b"".join(lines + figures)
 
 
 def council_rows(rows: dict[str, list[RowFragment]]) -> dict[str, dict[str, list[RowFragment]]]:

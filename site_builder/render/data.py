@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -38,19 +39,18 @@ def render_open_data(
     rows: dict[str, list[RowFragment]],
     cards: dict[str, dict[str, Any]],
     card_texts: dict[str, JsonText],
-) -> dict[str, bytes]:
-    """JSON and CSV of each collection and of the scorecards, keyed by output path, the
-    collections' joined from their records' fragments, scorecards.json from each card's."""
-    files: dict[str, bytes] = {}
+) -> Iterator[tuple[str, bytes]]:
+    """JSON and CSV of each collection and of the scorecards, as (output path, content), one
+    file at a time; the collections' joined from their records' fragments, scorecards.json
+    from each card's."""
     for collection in DATA_COLLECTIONS:
         fragments = rows[collection]
         records = JsonItems([fragment.json for fragment in fragments])
-        files[f"data/{collection}.json"] = to_json(collection_document(site, collection, records))
+        yield f"data/{collection}.json", to_json(collection_document(site, collection, records))
         lines = [fragment.csv for fragment in fragments]
-        files[f"data/{collection}.csv"] = csv_header(csv_columns(collection)) + b"".join(lines)
-    files["data/scorecards.json"] = to_json(card_texts)
-    files["data/scorecards.csv"] = to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
-    return files
+        yield f"data/{collection}.csv", csv_header(csv_columns(collection)) + b"".join(lines)
+    yield "data/scorecards.json", to_json(card_texts)
+    yield "data/scorecards.csv", to_csv(scorecard_csv_rows(cards), SCORECARD_COLUMNS)
 
 
 def collection_document(site: Site, collection: str, records: JsonItems) -> dict[str, Any]:
@@ -221,14 +221,16 @@ class DataFile:
         return "JSON" if self.media_type == "application/json" else "CSV"
 
 
-def data_file_list(site: Site, data_files: dict[str, bytes]) -> tuple[DataFile, ...]:
-    """What the /data/ page lists: each collection's and the scorecards' files, with their
-    record counts and sizes."""
+LISTED_FILES = frozenset(f"data/{name}.{ext}" for name in (*DATA_COLLECTIONS, "scorecards")
+                         for ext in ("json", "csv"))  # fmt: skip
+
+
+def data_file_list(site: Site, sizes: dict[str, int]) -> tuple[DataFile, ...]:
+    """What the /data/ page lists: each collection's and the scorecards' files (LISTED_FILES,
+    whose sizes in bytes are given by output path), with their record counts and sizes."""
     result = []
-    listed = {f"data/{name}.{ext}" for name in (*DATA_COLLECTIONS, "scorecards")
-              for ext in ("json", "csv")}  # fmt: skip
-    for path, content in sorted(data_files.items()):
-        if path not in listed:
+    for path, size in sorted(sizes.items()):
+        if path not in LISTED_FILES:
             continue  # the descriptor and each council's files are linked on their own
         name = path.split("/")[-1].rsplit(".", 1)[0]
         count = (
@@ -237,5 +239,5 @@ def data_file_list(site: Site, data_files: dict[str, bytes]) -> tuple[DataFile, 
         )  # fmt: skip
         media = "application/json" if path.endswith(".json") else "text/csv"
         title = COLLECTIONS[name].title if name in COLLECTIONS else "Scorecards"
-        result.append(DataFile(path, title, count, len(content), media))
+        result.append(DataFile(path, title, count, size, media))
     return tuple(result)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from site_builder import urls
@@ -33,7 +34,19 @@ _LICENCES = (
 )  # fmt: skip
 
 
-def render_datapackage(site: Site, csv_files: dict[str, bytes]) -> bytes:
+@dataclass(frozen=True)
+class Described:
+    """What the descriptor says of a file's bytes."""
+
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, content: bytes) -> Described:
+        return cls(len(content), hashlib.sha256(content).hexdigest())
+
+
+def render_datapackage(site: Site, csv_files: dict[str, Described]) -> bytes:
     """The descriptor of the CSV files (keyed by output path), with each file's size and hash."""
     settings = site.settings
     resources = [
@@ -71,7 +84,7 @@ def licence_of(text: str, site: Site) -> dict[str, str]:
             "title": text}  # fmt: skip
 
 
-def _resource(name: str, title: str, content: bytes, schema: dict[str, Any]) -> dict[str, Any]:
+def _resource(name: str, title: str, csv: Described, schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "path": f"{name}.csv",
@@ -80,8 +93,8 @@ def _resource(name: str, title: str, content: bytes, schema: dict[str, Any]) -> 
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",  # with a byte-order mark, which CSV readers skip
-        "bytes": len(content),
-        "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
+        "bytes": csv.size,
+        "hash": "sha256:" + csv.sha256,
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
         "schema": schema,
     }
