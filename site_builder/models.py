@@ -12,6 +12,10 @@ from site_builder.vocabulary import Grade as Grade  # noqa: PLC0414 - re-exporte
 from site_builder.vocabulary import Status as Status  # noqa: PLC0414 - re-exported
 
 WITHDRAWN_LABEL = "Withdrawn record"
+# A record's fields that no page shows but the record's own, and that only as the HTML its
+# context holds: templates may not read them (render/templating.py), so pages holding the
+# record need not change with them (incremental/pages.py).
+OWN_PAGE_FIELDS = ("body",)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,6 @@ if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build wit
 
 Item = TypeVar("Item")
 SCORECARDS = "scorecards"  # what the graph notes a page showing any scorecard as showing
-UNSHOWN = ("body",)  # the fields of a record no page shows but its own, and that as HTML
 
 
 class Page(Protocol):
@@ -73,7 +72,7 @@ class Graph:
     site: bytes  # the settings and which records are published or withdrawn: if any of
     # these changed, every page is checked
     records: dict[str, tuple[bytes, bytes, frozenset[str]]]  # by key: its hash, its face's
-    # hash (without UNSHOWN), the keys of the records it references
+    # hash (without m.OWN_PAGE_FIELDS), the keys of the records it references
     scorecards: bytes  # every council's scorecard: if one changed, so did SCORECARDS
     templates: dict[str, bytes]  # each template's hash with all it extends or includes
     shows: dict[str, frozenset[str]]  # by a record page's output path: what its context held
@@ -142,7 +141,7 @@ class PageCache:
             if old is not None and key in old.records and old.records[key][0] == whole:
                 face = old.records[key][1]
             else:
-                without = self.fingerprinter.digest_without(record, UNSHOWN)
+                without = self.fingerprinter.digest_without(record, m.OWN_PAGE_FIELDS)
                 face = content_hash(without + self.fingerprinter.digest(entry))
             refs = frozenset(f"{ref.collection}/{ref.slug}" for ref in record.references)
             records[key] = (whole, face, refs)

@@ -52,18 +52,18 @@ class UnshownField(jinja2.TemplateRuntimeError):
 
 
 class RecordEnvironment(jinja2.Environment):
-    """Jinja's environment, but a template may not read a record's `body`, its raw Markdown.
-    A page shows its own record's body as `page.body_html`, sanitised; no page shows another
-    record's body, which is what lets an edit to a body leave the pages naming the record as
-    they are (incremental/pages.py)."""
+    """Jinja's environment, but a template may not read a record's `body`, its raw Markdown
+    (models.OWN_PAGE_FIELDS). A page shows its own record's body as `page.body_html`,
+    sanitised; no page shows another record's body, which is what lets an edit to a body
+    leave the pages naming the record as they are (incremental/pages.py)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if attribute == "body" and isinstance(obj, m.Record):
+        if attribute in m.OWN_PAGE_FIELDS and isinstance(obj, m.Record):
             raise UnshownField(_UNSHOWN)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if argument == "body" and isinstance(obj, m.Record):
+        if argument in m.OWN_PAGE_FIELDS and isinstance(obj, m.Record):
             raise UnshownField(_UNSHOWN)
         return super().getitem(obj, argument)
 
@@ -87,7 +87,7 @@ def describe_template_error(problem: BaseException, templates_dir: Path) -> Cont
     if not frames:
         return None
     message = str(problem)
-    if not isinstance(problem, jinja2.UndefinedError):  # "'x' is undefined" says it all
+    if not isinstance(problem, (jinja2.UndefinedError, UnshownField)):  # these say it all
         message = f"{type(problem).__name__}: {message}"
     return ContentError(SourceLocation(Path(frames[-1].filename), frames[-1].lineno or 1), message)
 
