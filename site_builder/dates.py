@@ -16,7 +16,7 @@ TABLE_SCHEMA_PATTERN = r"[0-9]{4}\??(-[0-9]{2}\??(-[0-9]{2}\??)?)?"
 _INFERRED_WORDS = {1: "year", 2: "year and month", 3: "date"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date known to the day, the month or only the year; some of it perhaps inferred."""
 

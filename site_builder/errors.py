@@ -10,7 +10,7 @@ from pathlib import Path
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceLocation:
     """A file and a 1-based line within it."""
 
@@ -25,7 +25,7 @@ class SourceLocation:
             return str(self.path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentError:
     """One problem in one content file."""
 

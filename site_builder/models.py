@@ -18,7 +18,7 @@ WITHDRAWN_LABEL = "Withdrawn record"
 OWN_PAGE_FIELDS = ("body",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A slug in one record that must name a record of `collection`."""
 
@@ -28,7 +28,7 @@ class Reference:
     field_name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prose:
     """Markdown in a field of a record (findings, proceedings, a note): rendered and checked
     like the body, its citations links to source records."""
@@ -38,13 +38,13 @@ class Prose:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     date: PartialDate
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     date: PartialDate
     sender: str
@@ -52,7 +52,7 @@ class Response:
     url: str | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Record:
     """What every record has: where it came from, its status and its editorial history."""
 
@@ -88,7 +88,7 @@ class Record:
         return str(getattr(self, "title", None) or getattr(self, "name", self.slug))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     metric: str
     value: int
@@ -97,7 +97,7 @@ class Figure:
     source: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Authority(Record):
     name: str
     kind: v.AuthorityKind
@@ -112,7 +112,7 @@ class Authority(Record):
     succeeded_by: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chair:
     name: str
     start: PartialDate
@@ -121,7 +121,7 @@ class Chair:
     source: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Body(Record):
     name: str
     kind: v.BodyKind
@@ -131,7 +131,7 @@ class Body(Record):
     active_to: PartialDate | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     kind: v.ReviewKind
     status: v.ReviewStatus
@@ -143,7 +143,7 @@ class Review:
     url: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Case(Record):
     title: str
     name_status: v.NameStatus
@@ -173,13 +173,13 @@ class Case(Record):
         return self.name_status is v.NameStatus.PUBLIC_NAMED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     area: str
     grade: Grade
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Inspection(Record):
     """A judgement, or several like judgements at once (`count`, `grades`).
 
@@ -268,7 +268,7 @@ class Inspection(Record):
         return self.overall_grade.label
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Source(Record):
     title: str
     kind: v.SourceKind
@@ -279,12 +279,12 @@ class Source(Record):
     retrieved: PartialDate | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Page(Record):
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteSettings:
     title: str
     base_url: str
