@@ -380,7 +380,7 @@ def test_the_preview_reloads_and_shows_errors_under_the_pages_content_security_p
         assert errors.evaluate("e => getComputedStyle(e).position") == "sticky"  # styled
         page.wait_for_function("() => window.LiveReload?.connector?.protocol >= 7", timeout=guard)
         record.write_text(good.replace("title: Child A\n", "title: Child Again\n"))
-        page.wait_for_function("() => document.querySelector('h1').textContent === 'Child Again'",
+        page.wait_for_function("() => document.querySelector('h1')?.textContent === 'Child Again'",
                                timeout=guard)  # fmt: skip
         assert page.locator(".site-builder-errors").count() == 0
     assert violations == []
