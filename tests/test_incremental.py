@@ -14,6 +14,7 @@ from helpers import MINIMAL, TEMPLATES, Files, make_site, record_text, run_cli, 
 
 from site_builder import render
 from site_builder.incremental import stores as build_cache
+from site_builder.incremental import workers
 from site_builder.incremental.fragments import FragmentCache
 from site_builder.incremental.stores import LazyStore
 from site_builder.models import Record
@@ -161,6 +162,11 @@ def name_review_body(content: Path, templates: Path) -> None:
     """Child B's review was commissioned by the board: the board's page lists the case."""
     replace_in(content / "cases" / "child-b.md", "  - kind: scr\n",
                "  - kind: scr\n    body: northtown-scb\n")  # fmt: skip
+
+
+def rename_case(content: Path, templates: Path) -> None:
+    """Child A's title: shown on every page that names the case."""
+    replace_in(content / "cases" / "child-a.md", "title: Child A", "title: Child Ay")
 
 
 def touch_without_change(content: Path, templates: Path) -> None:
@@ -445,7 +451,12 @@ def test_deleting_the_cache_only_makes_the_next_build_slower(tmp_path: Path) -> 
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
 
 
-def test_the_fixture_builds_the_same_with_one_job_or_two(tmp_path: Path) -> None:
+def test_the_fixture_builds_the_same_with_one_job_or_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs every stage runs in two forked workers (however few its items), which
+    make, check and render the record pages and send back their bytes and search items."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_JOB", 1)
     outputs = []
     for jobs in ("1", "2"):
         where = tmp_path / f"jobs-{jobs}"
@@ -458,16 +469,25 @@ def test_the_fixture_builds_the_same_with_one_job_or_two(tmp_path: Path) -> None
     assert outputs[0] == outputs[1]
 
 
+@pytest.mark.parametrize(
+    "edit", [change_body, rename_case, change_grade], ids=["body", "title", "grade"]
+)
+def test_an_edit_built_in_two_workers_equals_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit
+) -> None:
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_JOB", 1)
+    content, templates, output = edited_site(tmp_path)
+    edit(content, templates)
+    args = ["--content", str(content), "--templates", str(templates), "--output", str(output)]
+    assert run_cli("build", *args, "--jobs", "2").status == 0
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
+
+
 def test_deleting_the_output_folder_only_makes_the_next_build_rebuild_it(tmp_path: Path) -> None:
     content, templates, output = edited_site(tmp_path)
     shutil.rmtree(output)
     build(content, templates, output)
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
-
-
-def rename_case(content: Path, templates: Path) -> None:
-    """Child A's title: shown on every page that names the case."""
-    replace_in(content / "cases" / "child-a.md", "title: Child A", "title: Child Ay")
 
 
 UNNAMED = {"cases/child-b", "cases/child-marigold", "inspections/northtown-2018"}

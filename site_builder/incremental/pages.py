@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -33,7 +34,7 @@ from site_builder.incremental.fingerprint import (
     template_closure_digest,
 )
 from site_builder.incremental.fragments import FragmentCache
-from site_builder.incremental.workers import map_missing
+from site_builder.incremental.workers import map_chunks, map_missing
 from site_builder.manifest import Manifest, content_hash, is_as_recorded
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS
@@ -208,13 +209,30 @@ class PageCache:
         return map_missing(render, pages, cached, self.jobs, self.progress, "rendering pages",
                            prepare)  # fmt: skip
 
-    def search_item(self, output_path: str, make: Callable[[], Item]) -> Item:
-        """A checked page's search item, kept by its fingerprint: a page made from the same
-        context as before has the same item."""
-        fingerprint = self.new_fingerprints.get(output_path)
-        if fingerprint is None or self.fragments is None:
-            return make()
-        return self.fragments.keyed(_search_key(fingerprint), make)
+    def make_and_render(
+        self,
+        sources: Sequence[Any],
+        make: Callable[[Any], Page],
+        render: Callable[[Any], bytes],
+        index: Callable[[Any], Item],
+    ) -> Iterator[tuple[str, Content, Item]]:
+        """For each source (a record), in order: its page's output path, its content and its
+        search item. Each page is made, fingerprinted, rendered if it changed and indexed
+        where it is made, in the workers when there are many: they inherit the linked site
+        and send back only the bytes (or Unchanged), the fingerprint, the records the page
+        held and the search item (none when the store holds it), so no page's context is
+        ever held here. The templates must be compiled before."""
+        if self.fragments is not None:
+            self.fragments.store.entries  # noqa: B018 - read once here, not in every worker
+        job = partial(_make_page, self, make, render, index)
+        for made in map_chunks(_each, job, sources, self.jobs, self.progress, "rendering pages"):
+            item = made.item
+            if made.fingerprint is not None:
+                self._note(made.output_path, made.fingerprint, made.shows)
+                if self.fragments is not None:
+                    key = _search_key(made.fingerprint)
+                    item = self.fragments.keyed(key, partial(_given, made.item))
+            yield made.output_path, made.content, item
 
     def saved_graph(self, manifest: Manifest) -> Graph | None:
         """The graph of this build, for the next: None where no plan was made."""
@@ -224,13 +242,25 @@ class PageCache:
         return Graph(**{**self.new_graph.__dict__, "shows": shows})
 
     def _unchanged(self, page: Page) -> Content | None:
-        fingerprint = self._fingerprint(page)
-        if fingerprint is None or self.fingerprints.get(page.output_path) != fingerprint:
+        fingerprint, shows = self._fingerprint(page)
+        if fingerprint is not None:
+            self._note(page.output_path, fingerprint, shows)
+        return self._kept(page.output_path, fingerprint)
+
+    def _kept(self, output_path: str, fingerprint: bytes | None) -> Unchanged | None:
+        """Unchanged, if the page had this fingerprint last time and the output still holds
+        it as written."""
+        if fingerprint is None or self.fingerprints.get(output_path) != fingerprint:
             return None
-        state = self.manifest.get(page.output_path)
-        if state is None or not self._is_there(page.output_path, state):
+        state = self.manifest.get(output_path)
+        if state is None or not self._is_there(output_path, state):
             return None
         return Unchanged(state)
+
+    def _note(self, output_path: str, fingerprint: bytes, shows: frozenset[str]) -> None:
+        self.new_fingerprints[output_path] = fingerprint
+        if output_path in self.record_pages:  # the only pages ever reused unseen
+            self.shows[output_path] = shows
 
     def _is_there(self, output_path: str, state: Any) -> bool:
         try:
@@ -238,20 +268,16 @@ class PageCache:
         except OSError:
             return False
 
-    def _fingerprint(self, page: Page) -> bytes | None:
+    def _fingerprint(self, page: Page) -> tuple[bytes | None, frozenset[str]]:
         """A hash of everything a page shows: its context, the site settings, its templates;
-        noting the records the context holds."""
+        and the records the context holds."""
         try:
             digest, shows = self.fingerprinter.digest_showing((page, self.settings))
         except Unfingerprintable:
-            return None
+            return None, frozenset()
         template = self._template_digest(page.template)
         own = self.own.get(page.output_path, b"")  # a record page's own record, body and all
-        fingerprint = content_hash(stores.code_digest() + template + own + digest)
-        self.new_fingerprints[page.output_path] = fingerprint
-        if page.output_path in self.record_pages:  # the only pages ever reused unseen
-            self.shows[page.output_path] = shows
-        return fingerprint
+        return content_hash(stores.code_digest() + template + own + digest), shows
 
     def _template_digest(self, name: str) -> bytes:
         if name not in self.template_digests:
@@ -264,6 +290,44 @@ class PageCache:
             return self.fingerprinter.digest(value)
         except Unfingerprintable:  # never the same as another build's: every page checked
             return os.urandom(16)
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What a worker sends back of a page it made: small next to the page's context."""
+
+    output_path: str
+    content: Content
+    item: Any  # None when the store holds it under the fingerprint
+    fingerprint: bytes | None
+    shows: frozenset[str]
+
+
+def _make_page(
+    cache: PageCache,
+    make: Callable[[Any], Page],
+    render: Callable[[Any], bytes],
+    index: Callable[[Any], Any],
+    source: Any,
+) -> _Made:
+    """One page made, checked, rendered if it changed, and indexed, where it is made."""
+    page = make(source)
+    fingerprint, shows = cache._fingerprint(page)
+    content = cache._kept(page.output_path, fingerprint) or render(page)
+    kept = (
+        fingerprint is not None
+        and cache.fragments is not None
+        and _search_key(fingerprint) in cache.fragments.store.entries
+    )
+    return _Made(page.output_path, content, None if kept else index(page), fingerprint, shows)
+
+
+def _given(item: Item) -> Item:
+    return item
+
+
+def _each(job: Callable[[Any], _Made], sources: Sequence[Any]) -> list[_Made]:
+    return [job(source) for source in sources]
 
 
 def _search_key(fingerprint: bytes) -> bytes:

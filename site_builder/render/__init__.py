@@ -28,6 +28,7 @@ from site_builder.render.templating import describe_template_error, template_err
 from site_builder.render.texts import known_paths
 from site_builder.render.withdrawn import withdrawn_pages
 from site_builder.score import Scorecard
+from site_builder.vocabulary import COLLECTIONS
 from site_builder.write import Content, Unchanged
 
 Output = dict[str, bytes]
@@ -50,8 +51,16 @@ class Pages(Protocol):
         """Each page's content in order, as it is ready (Unchanged where the output already
         holds it); `prepare` is called first with the pages that will be rendered."""
 
-    def search_item(self, output_path: str, make: Callable[[], Item]) -> Item:
-        """A rendered page's search item: make(), or what it gave for the same page before."""
+    def make_and_render(
+        self,
+        sources: Sequence[Any],
+        make: Callable[[Any], Any],
+        render: RenderPage,
+        index: Callable[[Any], Item],
+    ) -> Iterable[tuple[str, Content, Item]]:
+        """For each source (a record) in order, its page made by `make`: the page's output
+        path, its content (Unchanged where the output already holds it) and `index(page)`,
+        its search item. The pages may be made in other processes, and are not kept."""
 
 
 class EveryPage:
@@ -66,8 +75,16 @@ class EveryPage:
         prepare(list(pages))
         return map(render, pages)
 
-    def search_item(self, output_path: str, make: Callable[[], Item]) -> Item:
-        return make()
+    def make_and_render(
+        self,
+        sources: Sequence[Any],
+        make: Callable[[Any], Any],
+        render: RenderPage,
+        index: Callable[[Any], Item],
+    ) -> Iterable[tuple[str, Content, Item]]:
+        for source in sources:
+            page = make(source)
+            yield page.output_path, render(page), index(page)
 
 
 def untimed(name: str) -> AbstractContextManager[None]:
@@ -94,12 +111,12 @@ def render_site(
     pages = pages or EveryPage()
     with step("open data"):
         sizes: dict[str, int] = {}
-        for path, content in render_data(site, scorecards, memo):  # one file held at a time
-            sizes[path] = len(content)
-            yield path, content
+        for path, data_file in render_data(site, scorecards, memo):  # one held at a time
+            sizes[path] = len(data_file)
+            yield path, data_file
         files = data_file_list(site, sizes)
-    with step("page contexts"):
-        contexts: list[p.PageContext] = []
+    with step("page contexts"):  # of the pages that are not a record's: few
+        made: list[m.Record] = []  # the records whose pages are made, in the workers
         reused: list[tuple[str, Unchanged, search.SearchItem]] = []
         for record in site.records:
             if record.is_withdrawn:
@@ -107,37 +124,37 @@ def render_site(
             path = urls.record_path(record)
             found = pages.reused(path)
             if found is None:
-                contexts.append(record_page(record, site, scorecards, bodies, history or {}))
+                made.append(record)
             else:
                 reused.append((path, *found))
-        contexts += [
+        contexts = [
             *withdrawn_pages(site, bodies),
             *p.list_pages(site),
             *sp.site_page_contexts(site, scorecards, bodies, files, known_paths(site), memo),
         ]
+    listed = [path for path, _, _ in reused]
+    items = [item for _, _, item in reused]
+    render = partial(render_reported, env, site.settings, config.templates_dir)
     try:
         with step("pages"):
             yield from ((path, content) for path, content, _ in reused)
-            rendered = pages.render(
-                partial(render_reported, env, site.settings, config.templates_dir),
-                contexts,
-                partial(compile_templates, env),
-            )
+            compile_templates(env, sorted({COLLECTIONS[r.collection].template for r in made}))
+            make = partial(_record_page, site, scorecards, bodies, history or {})
+            for path, content, item in pages.make_and_render(made, make, render,
+                                                              search.search_item):  # fmt: skip
+                listed.append(path)  # a record's page is always listed
+                items.append(item)
+                yield path, content
+            rendered = pages.render(render, contexts, partial(compile_pages, env))
             yield from zip((page.output_path for page in contexts), rendered, strict=True)
     except jinja2.TemplateSyntaxError as problem:
         raise BuildFailed([template_error(problem, config.templates_dir)]) from None
     with step("feeds"):
         yield from feeds.render_feeds(site, sp.record_changes(site)).items()
     with step("search index"):
-        items = [item for _, _, item in reused]
-        items += [
-            pages.search_item(c.output_path, partial(search.search_item, c))
-            for c in contexts
-            if isinstance(c, RecordPage) and c.is_indexable
-        ]
         yield from search.render_search_index(items)
+    listed += [c.output_path for c in contexts if c.is_indexable]
     # A drafts preview lists no page for search engines and asks them to keep out.
-    listed = [path for path, _, _ in reused] + [c.output_path for c in contexts if c.is_indexable]
     sitemap = feeds.render_sitemap(site.settings.base_url, [] if config.include_drafts else listed)
     yield urls.PAGE_PATHS["sitemap"], sitemap
     yield urls.PAGE_PATHS["robots"], feeds.render_robots(site.settings.base_url,
@@ -168,9 +185,23 @@ def render_reported(
         raise BuildFailed([error]) from None
 
 
-def compile_templates(env: jinja2.Environment, pages: list[Any]) -> None:
+def _record_page(
+    site: Site,
+    scorecards: dict[str, Scorecard],
+    bodies: dict[str, str],
+    history: History,
+    record: m.Record,
+) -> RecordPage:
+    return record_page(record, site, scorecards, bodies, history)
+
+
+def compile_pages(env: jinja2.Environment, pages: list[Any]) -> None:
     """Compile the templates of these pages now: once here, not once in every worker."""
-    for name in sorted({page.template for page in pages}):
+    compile_templates(env, sorted({page.template for page in pages}))
+
+
+def compile_templates(env: jinja2.Environment, names: Iterable[str]) -> None:
+    for name in names:
         env.get_template(name)
 
 
