@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -71,6 +72,7 @@ def map_chunks(
         return
     global _inherited
     _inherited = (function, shared)
+    gc.freeze()  # what the workers inherit is never collected there, so never copied for it
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             waiting = iter(chunks)
@@ -88,6 +90,7 @@ def map_chunks(
                 yield from results
     finally:
         _inherited = None
+        gc.unfreeze()
 
 
 def _run_here(
