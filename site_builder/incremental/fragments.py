@@ -47,6 +47,10 @@ class FragmentCache:
             self.store.put(key, found)
         return found  # type: ignore[no-any-return]
 
+    def holds(self, key: bytes) -> bool:
+        """Whether a value is kept under `key` (without counting it as used)."""
+        return key in self.store.entries
+
     def get(self, key: bytes) -> Any:
         """The value kept under `key`, or None."""
         found = self.store.entries.get(key)

@@ -60,8 +60,8 @@ class Page(Protocol):
     def template(self) -> str: ...
 
 
-def record_key(record: m.Record) -> str:
-    """How the graph names a record: 'cases/peter-connelly'."""
+def record_key(record: m.Record | m.Reference) -> str:
+    """How the graph names a record, or the record a reference names: 'cases/peter-connelly'."""
     return f"{record.collection}/{record.slug}"
 
 
@@ -144,10 +144,11 @@ class PageCache:
             else:
                 without = self.fingerprinter.digest_without(record, m.OWN_PAGE_FIELDS)
                 face = content_hash(without + self.fingerprinter.digest(entry))
-            refs = frozenset(f"{ref.collection}/{ref.slug}" for ref in record.references)
+            refs = frozenset(record_key(ref) for ref in record.references)
             records[key] = (whole, face, refs)
         for record in site.records:  # other pages see each record as its face
-            self.fingerprinter.know(record, records[record_key(record)][1], record_key(record))
+            key = record_key(record)
+            self.fingerprinter.know(record, records[key][1], key)
         self.own = {path: records[key][0] for key, path in page_of.items()}
         self.new_graph = Graph(
             site=self._digest(layout),
@@ -317,7 +318,7 @@ def _make_page(
     kept = (
         fingerprint is not None
         and cache.fragments is not None
-        and _search_key(fingerprint) in cache.fragments.store.entries
+        and cache.fragments.holds(_search_key(fingerprint))
     )
     return _Made(page.output_path, content, None if kept else index(page), fingerprint, shows)
 
