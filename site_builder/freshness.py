@@ -20,7 +20,7 @@ def newest_content_date(records: Iterable[m.Record], memo: Memo = compute) -> m.
     Dates are compared by their first day, so '2026' counts as 1 January 2026: the site was
     updated no earlier than that. An inferred date (EDTF '?') states nothing and is skipped.
     Of a withdrawn record only its corrections count, the dates its notice shows."""
-    found = [date for record in records if (date := memo(newest_in, record)) is not None]
+    found = [date for date in memo(newest_in, list(records)) if date is not None]
     return max(found, key=_newness, default=None)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -105,37 +105,37 @@ def build_site(
     nothing at all when no input changed and the output is as it was left, unless `keep`
     asks for what the build linked (the live preview keeps it to render edits at once)."""
     refuse_unsafe_output(config)  # before any work or cache
-    cache = BuildCache.open(default_folder(config.content_dir), config.output_dir)
-    clock = StageClock()
-    listing = clock.run("list", list_content, config.content_dir)
-    history = read_history(config.content_dir)
-    unchanged = cache.records.digests_if_unchanged(listing.paths)
-    if (
-        not keep
-        and unchanged is not None
-        and cache.is_output_current(_inputs(config, listing, unchanged, history))
-    ):
-        tidy_beside(config.output_dir)  # what killed builds left goes, even with nothing to do
-        return BuildReport(cache.state["records"], cache.state["files"], clock.report())
-    records = clock.run("read", _read, config, listing, cache, progress)
-    site = clock.run("link", _link, config, listing, records.value)
-    texts = clock.run("render texts", _render_texts, config, listing, records.value, site.value,
-                      cache, progress)  # fmt: skip
-    _stop_on_errors(listing, records, site, texts)
-    scorecards = clock.run("score", _score, site.value)
-    env = _environment(config, cache)
-    files = _render(config, records.value, site.value, texts.value, scorecards, history, cache,
-                    env, progress, partial(clock.step, RENDER))  # fmt: skip
-    manifest = clock.run(RENDER, write_changed, files, config.output_dir, cache.reuse())
-    count = sum(1 for _ in site.value.records)
-    inputs = _inputs(config, listing, cache.records.digests, history)
-    clock.run("save cache", cache.save, inputs, manifest, count)
-    if not keep:
-        return BuildReport(count, len(manifest), clock.report())
-    from site_builder.live import Linked
+    with closing(BuildCache.open(default_folder(config.content_dir), config.output_dir)) as cache:
+        clock = StageClock()
+        listing = clock.run("list", list_content, config.content_dir)
+        history = read_history(config.content_dir)
+        unchanged = cache.records.digests_if_unchanged(listing.paths)
+        if (
+            not keep
+            and unchanged is not None
+            and cache.is_output_current(_inputs(config, listing, unchanged, history))
+        ):
+            tidy_beside(config.output_dir)  # what killed builds left goes, even with nothing to do
+            return BuildReport(cache.state["records"], cache.state["files"], clock.report())
+        records = clock.run("read", _read, config, listing, cache, progress)
+        site = clock.run("link", _link, config, listing, records.value)
+        texts = clock.run("render texts", _render_texts, config, listing, records.value, site.value,
+                          cache, progress)  # fmt: skip
+        _stop_on_errors(listing, records, site, texts)
+        scorecards = clock.run("score", _score, site.value)
+        env = _environment(config, cache)
+        files = _render(config, records.value, site.value, texts.value, scorecards, history, cache,
+                        env, progress, partial(clock.step, RENDER))  # fmt: skip
+        manifest = clock.run(RENDER, write_changed, files, config.output_dir, cache.reuse())
+        count = sum(1 for _ in site.value.records)
+        inputs = _inputs(config, listing, cache.records.digests, history)
+        clock.run("save cache", cache.save, inputs, manifest, count)
+        if not keep:
+            return BuildReport(count, len(manifest), clock.report())
+        from site_builder.live import Linked
 
-    linked = Linked.of(config, site.value, texts.value, scorecards, history, env)
-    return BuildReport(count, len(manifest), clock.report(), linked)
+        linked = Linked.of(config, site.value, texts.value, scorecards, history, env)
+        return BuildReport(count, len(manifest), clock.report(), linked)
 
 
 def check_site(config: SiteConfig) -> tuple[Site, dict[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,10 @@ class RecordingMemo:
         self.values: dict[tuple[str, bytes], Any] = {}
         self.made: list[str] = []
 
-    def __call__(self, function: Callable[[Any], Any], inputs: Any, /) -> Any:
+    def __call__(self, function: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]:
+        return [self.one(function, inputs) for inputs in items]
+
+    def one(self, function: Callable[[Any], Any], inputs: Any) -> Any:
         key = (function.__qualname__, pickle.dumps(inputs))
         if key not in self.values:
             self.values[key] = function(inputs)

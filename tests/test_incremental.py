@@ -16,7 +16,7 @@ from site_builder import render
 from site_builder.incremental import stores as build_cache
 from site_builder.incremental import workers
 from site_builder.incremental.fragments import FragmentCache
-from site_builder.incremental.stores import LazyStore
+from site_builder.incremental.row_store import RowStore
 from site_builder.models import Record
 from site_builder.output_folder import MARKER, is_ours
 from site_builder.render import data_rows
@@ -276,8 +276,33 @@ def test_equal_inputs_shared_differently_key_the_same_fragment() -> None:
     word = "safeguarding"
     copy = word.encode().decode()  # an equal string, but another object
     assert copy is not word
-    fragments = FragmentCache(LazyStore.in_memory())
+    fragments = FragmentCache(RowStore.in_memory())
     assert fragments.key(len, (word, word)) == fragments.key(len, (word, copy))
+
+
+def test_fragments_come_back_from_the_store_in_order_and_are_made_only_when_missing(
+    tmp_path: Path,
+) -> None:
+    made: list[str] = []
+
+    def shout(word: str) -> str:
+        made.append(word)
+        return word.upper()
+
+    path = tmp_path / "fragments.sqlite"
+    first = FragmentCache(RowStore(path, b"code"))
+    assert first.memo(shout, ["a", "b", "a"]) == ["A", "B", "A"]
+    assert made == ["a", "b"], "equal inputs in one call are made once"
+    first.forget_others()
+    first.store.save()
+    first.store.close()
+    made.clear()
+    second = FragmentCache(RowStore(path, b"code"))
+    assert second.memo(shout, ["c", "b", "a"]) == ["C", "B", "A"]
+    assert made == ["c"]
+    second.forget_others()
+    second.store.save()
+    assert second.store.keys == {second.key(shout, word) for word in "abc"}
 
 
 def inodes(folder: Path) -> dict[str, int]:
@@ -308,7 +333,7 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(
 ) -> None:
     content, templates, output = edited_site(tmp_path)
     folder = cache_folder(content)
-    stores = sorted(folder.rglob("*.pickle"))
+    stores = sorted([*folder.rglob("*.pickle"), *folder.rglob("*.sqlite")])
     names = {(s.name if s.parent == folder else s.parent.name).split("-")[0] for s in stores}
     assert names == {"fragments", "index.pickle", "pages", "records", "texts"}
     for store in stores:

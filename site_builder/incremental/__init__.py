@@ -6,8 +6,9 @@ forked workers. Only the pipeline imports this package.
 Stores: validated records (by file path and content hash), rendered Markdown texts (by text
 and page), compiled templates, fragments of outputs (by function and inputs), and the pages
 of the last build into an output folder (by a fingerprint of everything the page shows).
-Every store carries the digest of the generator's code and a checksum: a store from another
-version, or one that fails to load, is dropped whole and its work done again. An entry is
+Every store carries the digest of the generator's code and checksums: a store from another
+version, or one that fails to load, is dropped whole and its work done again (an entry of
+the fragments' store that fails its checksum, alone). An entry is
 used only after it is checked against the content on disk now. The folder is safe to delete
 at any time.
 """
@@ -15,6 +16,7 @@ at any time.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from site_builder.incremental.fingerprint import Fingerprinter
 from site_builder.incremental.fragments import FragmentCache
 from site_builder.incremental.pages import PageCache, record_key
 from site_builder.incremental.records import RecordCache
+from site_builder.incremental.row_store import RowStore
 from site_builder.incremental.stores import (
     LazyStore,
     default_folder,
@@ -63,7 +66,7 @@ class BuildCache:
         output_dir = Path(os.path.abspath(output_dir))
         pages = read_store(output_store_path(folder, output_dir, "pages", ".pickle"), namespace)
         fragments = FragmentCache(
-            LazyStore(output_store_path(folder, output_dir, "fragments", ""), namespace)
+            RowStore(output_store_path(folder, output_dir, "fragments", ".sqlite"), namespace)
         )
         page_cache = PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}),
                                pages.get("graph"), fragments)  # fmt: skip
@@ -102,6 +105,10 @@ class BuildCache:
                 self.pages.fingerprinter.know(record, known, name)
                 self.fragments.know(record, known)
 
+    def close(self) -> None:
+        """Let go of the stores kept open: what was not saved is dropped."""
+        self.fragments.store.close()
+
     def is_output_current(self, inputs: bytes) -> bool:
         """Whether the last build had exactly these inputs and its output is untouched."""
         if self.state.get("inputs") != inputs or not self.pages.manifest:
@@ -121,6 +128,8 @@ class BuildCache:
         self.fragments.store.save()
         for name in LEGACY_STORES:  # the one-file stores of earlier versions, now folders
             (self.folder / name).unlink(missing_ok=True)
+        legacy = output_store_path(self.folder, self.pages.output_dir, "fragments", "")
+        shutil.rmtree(legacy, ignore_errors=True)  # the pickled fragments of earlier versions
         fingerprints = {k: v for k, v in self.pages.new_fingerprints.items() if k in manifest}
         pages = {
             "manifest": manifest,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, TypeVar
 
-from site_builder.incremental.stores import LazyStore
+from site_builder.incremental.row_store import RowStore
 from site_builder.manifest import content_hash
 
 Inputs = TypeVar("Inputs")
@@ -21,7 +20,7 @@ _MISSING = object()
 class FragmentCache:
     """The fragments of the last build; those this build does not ask for are dropped."""
 
-    store: LazyStore  # key -> value
+    store: RowStore  # key -> value, on disk
     used: set[bytes] = field(default_factory=set)
     known: dict[int, bytes] = field(default_factory=dict)  # id of a record -> its file's hash
     alive: list[object] = field(default_factory=list)  # what `known` names, kept alive
@@ -31,31 +30,42 @@ class FragmentCache:
         self.known[id(value)] = digest
         self.alive.append(value)
 
-    def memo(self, function: Callable[[Inputs], Value], inputs: Inputs, /) -> Value:
-        """function(inputs), or what it gave for equal inputs in the last build."""
-        key = self.key(function, inputs)
-        if key is None:
-            return function(inputs)
-        return self.keyed(key, partial(function, inputs))
+    def memo(self, function: Callable[[Inputs], Value], items: Sequence[Inputs], /) -> list[Value]:
+        """function(inputs) for each item, or what it gave for equal inputs in the last build
+        (those read from the store together)."""
+        keys = [self.key(function, inputs) for inputs in items]
+        found = self.store.get_many(key for key in keys if key is not None)
+        values: list[Value] = []
+        for inputs, key in zip(items, keys, strict=True):
+            value = found.get(key, _MISSING) if key is not None else _MISSING
+            if value is _MISSING:
+                value = function(inputs)
+                if key is not None:
+                    self.store.put(key, value)
+                    found[key] = value  # equal inputs twice in one call: made once
+            if key is not None:
+                self.used.add(key)
+            values.append(value)  # type: ignore[arg-type]
+        return values
 
     def keyed(self, key: bytes, make: Callable[[], Value]) -> Value:
         """The value kept under `key`, or make() kept under it."""
         self.used.add(key)
-        found = self.store.entries.get(key, _MISSING)
+        found = self.store.get(key, _MISSING)
         if found is _MISSING:
             found = make()
             self.store.put(key, found)
         return found  # type: ignore[no-any-return]
 
     def holds(self, key: bytes) -> bool:
-        """Whether a value is kept under `key` (without counting it as used)."""
-        return key in self.store.entries
+        """Whether a value is kept under `key` (without counting it as used): asked in forked
+        workers, which see the keys as they were when they were forked, and read no value."""
+        return key in self.store.keys
 
-    def get(self, key: bytes) -> Any:
-        """The value kept under `key`, or None."""
-        found = self.store.entries.get(key)
-        if found is not None:
-            self.used.add(key)
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
+        """The values kept under these keys, by key, read together (those it holds)."""
+        found = self.store.get_many(keys)
+        self.used.update(found)
         return found
 
     def key(self, function: Callable[..., Any], inputs: object) -> bytes | None:

@@ -101,6 +101,7 @@ class PageCache:
     own: dict[str, bytes] = field(default_factory=dict)  # a record page's record's whole hash
     record_pages: set[str] = field(default_factory=set)  # the output paths of record pages
     reusable: set[str] = field(default_factory=set)  # record pages no change can reach
+    items: dict[str, Any] | None = None  # the search items of reusable pages, by path
     new_graph: Graph | None = None
     env: jinja2.Environment | None = None
     settings: Any = None
@@ -128,7 +129,7 @@ class PageCache:
         Pages that are not a record's (lists, timelines, the home page) are always checked.
         Pages are rendered in `jobs` processes where that pays."""
         self.env, self.settings, self.jobs, self.progress = env, site.settings, jobs, progress
-        self.reusable = set()
+        self.reusable, self.items = set(), None
         published = {record_key(r): r for r in site.records if not r.is_withdrawn}
         page_of = {key: urls.record_path(record) for key, record in published.items()}
         self.record_pages = set(page_of.values())
@@ -187,9 +188,14 @@ class PageCache:
         still holds it as written and its search item is kept; else None."""
         if output_path not in self.reusable or self.fragments is None:
             return None
+        if self.items is None:  # every reusable page's, read from the store in one go
+            keys = {path: _search_key(self.fingerprints[path]) for path in self.reusable
+                    if path in self.fingerprints}  # fmt: skip
+            found = self.fragments.get_many(keys.values())
+            self.items = {path: found[key] for path, key in keys.items() if key in found}
         fingerprint = self.fingerprints.get(output_path)
         state = self.manifest.get(output_path)
-        item = self.fragments.get(_search_key(fingerprint)) if fingerprint else None
+        item = self.items.pop(output_path, None)
         if state is None or item is None or not self._is_there(output_path, state):
             return None
         assert fingerprint is not None and self.graph is not None
@@ -224,15 +230,18 @@ class PageCache:
         held and the search item (none when the store holds it), so no page's context is
         ever held here. The templates must be compiled before."""
         if self.fragments is not None:
-            self.fragments.store.entries  # noqa: B018 - read once here, not in every worker
+            self.fragments.store.keys  # noqa: B018 - read once here, not in every worker
         job = partial(_make_page, self, make, render, index)
-        for made in map_chunks(_each, job, sources, self.jobs, self.progress, "rendering pages"):
+        results = map_chunks(_each, job, sources, self.jobs, self.progress, "rendering pages")
+        for source, made in zip(sources, results, strict=True):
             item = made.item
             if made.fingerprint is not None:
                 self._note(made.output_path, made.fingerprint, made.shows)
                 if self.fragments is not None:
-                    key = _search_key(made.fingerprint)
-                    item = self.fragments.keyed(key, partial(_given, made.item))
+                    # made here again in the rare case that the store held the item when
+                    # the workers were forked and cannot give it now (a damaged entry)
+                    again = partial(_made_again, made.item, make, index, source)
+                    item = self.fragments.keyed(_search_key(made.fingerprint), again)
             yield made.output_path, made.content, item
 
     def saved_graph(self, manifest: Manifest) -> Graph | None:
@@ -323,8 +332,10 @@ def _make_page(
     return _Made(page.output_path, content, None if kept else index(page), fingerprint, shows)
 
 
-def _given(item: Item) -> Item:
-    return item
+def _made_again(
+    item: Any, make: Callable[[Any], Page], index: Callable[[Any], Any], source: Any
+) -> Any:
+    return index(make(source)) if item is None else item
 
 
 def _each(job: Callable[[Any], _Made], sources: Sequence[Any]) -> list[_Made]:

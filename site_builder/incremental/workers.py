@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 from collections import deque
@@ -72,6 +73,7 @@ def map_chunks(
         return
     global _inherited
     _inherited = (function, shared)
+    _return_free_memory()
     gc.freeze()  # what the workers inherit is never collected there, so never copied for it
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -91,6 +93,17 @@ def map_chunks(
     finally:
         _inherited = None
         gc.unfreeze()
+
+
+def _return_free_memory() -> None:
+    """Give the memory this process freed back to the system before forking (the open data
+    frees about 70 MiB at 10,000 records): a worker that reused a block the parent had freed
+    but kept would copy its whole page, and both would hold it. glibc only; elsewhere a no-op."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _run_here(

@@ -213,7 +213,8 @@ def render_data(
     time (together they are larger than the records); each record's part a fragment."""
     rows = data_rows.open_data_rows(site, memo)
     cards = data.open_scorecards(site, scorecards)
-    card_texts = {slug: data.JsonText(memo(data.json_alone, card)) for slug, card in cards.items()}
+    texts = memo(data.json_alone, list(cards.values()))
+    card_texts = {slug: data.JsonText(text) for slug, text in zip(cards, texts, strict=True)}
     described: dict[str, datapackage.Described] = {}
     for path, content in data.render_open_data(site, rows, cards, card_texts):
         if path.endswith(".csv"):

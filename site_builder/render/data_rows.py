@@ -46,9 +46,7 @@ def open_data_rows(site: Site, memo: Memo = compute) -> dict[str, list[RowFragme
     """The fragments of each collection's listed records, in the order its files list them."""
     base = site.settings.base_url
     return {
-        collection: [
-            memo(row_fragment, RowInput(record, base)) for record in site.listed(collection)
-        ]
+        collection: memo(row_fragment, [RowInput(r, base) for r in site.listed(collection)])
         for collection in DATA_COLLECTIONS
     }
 
