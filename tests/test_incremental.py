@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -343,6 +344,18 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
     build(content, templates, output)  # and the next build, from the rebuilt cache
     assert snapshot(output) == snapshot(tmp_path / "cold" / "output")
+
+
+def test_fragments_found_damaged_when_read_are_made_again(tmp_path: Path) -> None:
+    """The store names a page's search item but fails its checksum when it is read back
+    for the index, after the page was reused: the item is made again from its record."""
+    content, templates, output = edited_site(tmp_path)
+    [fragments] = cache_folder(content).glob("fragments-*.sqlite")
+    with sqlite3.connect(fragments) as db:
+        assert db.execute("UPDATE entries SET checksum = checksum + 1").rowcount > 40
+    change_body(content, templates)
+    build(content, templates, output)
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
 
 
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())

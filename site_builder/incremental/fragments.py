@@ -48,14 +48,12 @@ class FragmentCache:
             values.append(value)  # type: ignore[arg-type]
         return values
 
-    def keyed(self, key: bytes, make: Callable[[], Value]) -> Value:
-        """The value kept under `key`, or make() kept under it."""
+    def keep(self, key: bytes, value: Any = None) -> None:
+        """Keep `value` under `key`, unless the store already holds one there (None: it
+        does); either way the entry counts as used."""
         self.used.add(key)
-        found = self.store.get(key, _MISSING)
-        if found is _MISSING:
-            found = make()
-            self.store.put(key, found)
-        return found  # type: ignore[no-any-return]
+        if value is not None and not self.holds(key):
+            self.store.put(key, value)
 
     def holds(self, key: bytes) -> bool:
         """Whether a value is kept under `key` (without counting it as used): asked in forked

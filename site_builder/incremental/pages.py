@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from site_builder import models as m
 from site_builder import urls
@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build wit
     from site_builder.history import History
     from site_builder.link import Site
 
-Item = TypeVar("Item")
+SEARCH_ITEMS_READ = 500  # items read back from the fragments at a time
 SCORECARDS = "scorecards"  # what the graph notes a page showing any scorecard as showing
 
 
@@ -101,7 +101,12 @@ class PageCache:
     own: dict[str, bytes] = field(default_factory=dict)  # a record page's record's whole hash
     record_pages: set[str] = field(default_factory=set)  # the output paths of record pages
     reusable: set[str] = field(default_factory=set)  # record pages no change can reach
-    items: dict[str, Any] | None = None  # the search items of reusable pages, by path
+    record_at: dict[str, m.Record] = field(default_factory=dict)  # record pages' records
+    # Each record page's search item, in the order given: its key in the fragments, or the
+    # item itself when the page has no fingerprint (nor so a key)
+    search: list[tuple[str, bytes | None, Any]] = field(default_factory=list)
+    make: Callable[[Any], Page] | None = None  # a record's page, as make_and_render was given
+    index: Callable[[Any], Any] | None = None  # a page's search item, likewise
     new_graph: Graph | None = None
     env: jinja2.Environment | None = None
     settings: Any = None
@@ -129,10 +134,11 @@ class PageCache:
         Pages that are not a record's (lists, timelines, the home page) are always checked.
         Pages are rendered in `jobs` processes where that pays."""
         self.env, self.settings, self.jobs, self.progress = env, site.settings, jobs, progress
-        self.reusable, self.items = set(), None
+        self.reusable, self.search = set(), []
         published = {record_key(r): r for r in site.records if not r.is_withdrawn}
         page_of = {key: urls.record_path(record) for key, record in published.items()}
         self.record_pages = set(page_of.values())
+        self.record_at = {page_of[key]: record for key, record in published.items()}
         layout = (include_drafts, site.settings,
                   [(record_key(r), r.is_withdrawn) for r in site.records])  # fmt: skip
         old = self.graph
@@ -183,25 +189,24 @@ class PageCache:
             ):
                 self.reusable.add(path)
 
-    def reused(self, output_path: str) -> tuple[Unchanged, Any] | None:
-        """A page `plan` found no change can reach, with its search item, if the output
-        still holds it as written and its search item is kept; else None."""
+    def reused(self, output_path: str) -> Unchanged | None:
+        """A page `plan` found no change can reach, if the output still holds it as written
+        and its search item is kept; else None."""
         if output_path not in self.reusable or self.fragments is None:
             return None
-        if self.items is None:  # every reusable page's, read from the store in one go
-            keys = {path: _search_key(self.fingerprints[path]) for path in self.reusable
-                    if path in self.fingerprints}  # fmt: skip
-            found = self.fragments.get_many(keys.values())
-            self.items = {path: found[key] for path, key in keys.items() if key in found}
         fingerprint = self.fingerprints.get(output_path)
         state = self.manifest.get(output_path)
-        item = self.items.pop(output_path, None)
-        if state is None or item is None or not self._is_there(output_path, state):
+        key = _search_key(fingerprint) if fingerprint is not None else b""
+        if state is None or not self.fragments.holds(key):
+            return None
+        if not self._is_there(output_path, state):
             return None
         assert fingerprint is not None and self.graph is not None
         self.new_fingerprints[output_path] = fingerprint
         self.shows[output_path] = self.graph.shows[output_path]
-        return Unchanged(state), item
+        self.fragments.keep(key)
+        self.search.append((output_path, key, None))
+        return Unchanged(state)
 
     def render(
         self,
@@ -221,28 +226,46 @@ class PageCache:
         sources: Sequence[Any],
         make: Callable[[Any], Page],
         render: Callable[[Any], bytes],
-        index: Callable[[Any], Item],
-    ) -> Iterator[tuple[str, Content, Item]]:
-        """For each source (a record), in order: its page's output path, its content and its
-        search item. Each page is made, fingerprinted, rendered if it changed and indexed
-        where it is made, in the workers when there are many: they inherit the linked site
-        and send back only the bytes (or Unchanged), the fingerprint, the records the page
-        held and the search item (none when the store holds it), so no page's context is
-        ever held here. The templates must be compiled before."""
+        index: Callable[[Any], Any],
+    ) -> Iterator[tuple[str, Content]]:
+        """For each source (a record), in order: its page's output path and its content.
+        Each page is made, fingerprinted, rendered if it changed and indexed where it is
+        made, in the workers when there are many: they inherit the linked site and send back
+        only the bytes (or Unchanged), the fingerprint, the records the page held and the
+        search item (none when the store holds it), so no page's context is ever held here.
+        The search items go to the fragments until `search_items` reads them back. The
+        templates must be compiled before."""
+        self.make, self.index = make, index
         if self.fragments is not None:
             self.fragments.store.keys  # noqa: B018 - read once here, not in every worker
         job = partial(_make_page, self, make, render, index)
-        results = map_chunks(_each, job, sources, self.jobs, self.progress, "rendering pages")
-        for source, made in zip(sources, results, strict=True):
-            item = made.item
+        for made in map_chunks(_each, job, sources, self.jobs, self.progress, "rendering pages"):
             if made.fingerprint is not None:
                 self._note(made.output_path, made.fingerprint, made.shows)
-                if self.fragments is not None:
-                    # made here again in the rare case that the store held the item when
-                    # the workers were forked and cannot give it now (a damaged entry)
-                    again = partial(_made_again, made.item, make, index, source)
-                    item = self.fragments.keyed(_search_key(made.fingerprint), again)
-            yield made.output_path, made.content, item
+            if made.fingerprint is not None and self.fragments is not None:
+                key = _search_key(made.fingerprint)
+                self.fragments.keep(key, made.item)  # kept there, not here, till the index
+                self.search.append((made.output_path, key, None))
+            else:
+                self.search.append((made.output_path, None, made.item))
+            yield made.output_path, made.content
+
+    def search_items(self) -> Iterator[Any]:
+        """The search item of every record page reused or made, in that order: read back
+        from the fragments a few hundred at a time. One the store cannot give after all (an
+        entry found damaged) is made again from its record."""
+        for start in range(0, len(self.search), SEARCH_ITEMS_READ):
+            part = self.search[start : start + SEARCH_ITEMS_READ]
+            assert self.fragments is not None or all(key is None for _, key, _ in part)
+            keys = [key for _, key, _ in part if key is not None]
+            found = self.fragments.get_many(keys) if self.fragments and keys else {}
+            for output_path, key, item in part:
+                if key is not None:
+                    item = found.get(key)
+                if item is None:
+                    assert self.make is not None and self.index is not None
+                    item = self.index(self.make(self.record_at[output_path]))
+                yield item
 
     def saved_graph(self, manifest: Manifest) -> Graph | None:
         """The graph of this build, for the next: None where no plan was made."""
@@ -330,12 +353,6 @@ def _make_page(
         and cache.fragments.holds(_search_key(fingerprint))
     )
     return _Made(page.output_path, content, None if kept else index(page), fingerprint, shows)
-
-
-def _made_again(
-    item: Any, make: Callable[[Any], Page], index: Callable[[Any], Any], source: Any
-) -> Any:
-    return index(make(source)) if item is None else item
 
 
 def _each(job: Callable[[Any], _Made], sources: Sequence[Any]) -> list[_Made]:

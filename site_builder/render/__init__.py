@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import jinja2
 
@@ -34,16 +34,15 @@ from site_builder.write import Content, Unchanged
 Output = dict[str, bytes]
 RenderPage = Callable[[Any], bytes]
 Step = Callable[[str], AbstractContextManager[None]]  # times a named step of the stage
-Item = TypeVar("Item")
 
 
 class Pages(Protocol):
     """Where the render stage gets its pages: EveryPage makes and renders each one; the
     build cache (incremental/pages.py) reuses what the last build made where it can."""
 
-    def reused(self, output_path: str) -> tuple[Unchanged, Any] | None:
-        """A record's page as the output holds it, with its search item, when nothing the
-        page shows can have changed since the last build: its context is then not made."""
+    def reused(self, output_path: str) -> Unchanged | None:
+        """A record's page as the output holds it, when nothing the page shows can have
+        changed since the last build: its context is then not made."""
 
     def render(
         self, render: RenderPage, pages: Sequence[Any], prepare: Callable[[list[Any]], None]
@@ -56,17 +55,24 @@ class Pages(Protocol):
         sources: Sequence[Any],
         make: Callable[[Any], Any],
         render: RenderPage,
-        index: Callable[[Any], Item],
-    ) -> Iterable[tuple[str, Content, Item]]:
+        index: Callable[[Any], Any],
+    ) -> Iterable[tuple[str, Content]]:
         """For each source (a record) in order, its page made by `make`: the page's output
-        path, its content (Unchanged where the output already holds it) and `index(page)`,
-        its search item. The pages may be made in other processes, and are not kept."""
+        path and its content (Unchanged where the output already holds it). The pages may
+        be made in other processes, and are not kept; `index(page)` is each one's search
+        item."""
+
+    def search_items(self) -> Iterable[Any]:
+        """The search item of every page reused, then of every page made."""
 
 
 class EveryPage:
     """Pages without a cache: every context made, every page rendered here, in order."""
 
-    def reused(self, output_path: str) -> tuple[Unchanged, Any] | None:
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+
+    def reused(self, output_path: str) -> Unchanged | None:
         return None
 
     def render(
@@ -80,11 +86,15 @@ class EveryPage:
         sources: Sequence[Any],
         make: Callable[[Any], Any],
         render: RenderPage,
-        index: Callable[[Any], Item],
-    ) -> Iterable[tuple[str, Content, Item]]:
+        index: Callable[[Any], Any],
+    ) -> Iterable[tuple[str, Content]]:
         for source in sources:
             page = make(source)
-            yield page.output_path, render(page), index(page)
+            self.items.append(index(page))
+            yield page.output_path, render(page)
+
+    def search_items(self) -> Iterable[Any]:
+        return self.items
 
 
 def untimed(name: str) -> AbstractContextManager[None]:
@@ -117,7 +127,7 @@ def render_site(
         files = data_file_list(site, sizes)
     with step("page contexts"):  # of the pages that are not a record's: few
         made: list[m.Record] = []  # the records whose pages are made, in the workers
-        reused: list[tuple[str, Unchanged, search.SearchItem]] = []
+        reused: list[tuple[str, Unchanged]] = []
         for record in site.records:
             if record.is_withdrawn:
                 continue
@@ -126,24 +136,21 @@ def render_site(
             if found is None:
                 made.append(record)
             else:
-                reused.append((path, *found))
+                reused.append((path, found))
         contexts = [
             *withdrawn_pages(site, bodies),
             *p.list_pages(site),
             *sp.site_page_contexts(site, scorecards, bodies, files, known_paths(site), memo),
         ]
-    listed = [path for path, _, _ in reused]
-    items = [item for _, _, item in reused]
+    listed = [path for path, _ in reused]
     render = partial(render_reported, env, site.settings, config.templates_dir)
     try:
         with step("pages"):
-            yield from ((path, content) for path, content, _ in reused)
+            yield from reused
             compile_templates(env, sorted({COLLECTIONS[r.collection].template for r in made}))
             make = partial(_record_page, site, scorecards, bodies, history or {})
-            for path, content, item in pages.make_and_render(made, make, render,
-                                                              search.search_item):  # fmt: skip
+            for path, content in pages.make_and_render(made, make, render, search.search_item):
                 listed.append(path)  # a record's page is always listed
-                items.append(item)
                 yield path, content
             rendered = pages.render(render, contexts, partial(compile_pages, env))
             yield from zip((page.output_path for page in contexts), rendered, strict=True)
@@ -152,7 +159,7 @@ def render_site(
     with step("feeds"):
         yield from feeds.render_feeds(site, sp.record_changes(site)).items()
     with step("search index"):
-        yield from search.render_search_index(items)
+        yield from search.render_search_index(pages.search_items())
     listed += [c.output_path for c in contexts if c.is_indexable]
     # A drafts preview lists no page for search engines and asks them to keep out.
     sitemap = feeds.render_sitemap(site.settings.base_url, [] if config.include_drafts else listed)
