@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from site_builder.config import Progress, SiteConfig
 from site_builder.errors import BuildFailed, ContentError
 from site_builder.history import History, read_history
-from site_builder.incremental import BuildCache, default_folder, folder_digests, inputs_digest
+from site_builder.incremental import (
+    BuildCache,
+    default_folder,
+    folder_digests,
+    inputs_digest,
+    long_lived,
+)
 from site_builder.load import Listing, list_content
 from site_builder.models import Record, SiteSettings
 from site_builder.output_folder import (
@@ -124,9 +130,10 @@ def build_site(
         _stop_on_errors(listing, records, site, texts)
         scorecards = clock.run("score", _score, site.value)
         env = _environment(config, cache)
-        files = _render(config, records.value, site.value, texts.value, scorecards, history, cache,
-                        env, progress, partial(clock.step, RENDER))  # fmt: skip
-        manifest = clock.run(RENDER, write_changed, files, config.output_dir, cache.reuse())
+        with long_lived():  # what was read, linked and scored: held to the end of the build
+            files = _render(config, records.value, site.value, texts.value, scorecards, history,
+                            cache, env, progress, partial(clock.step, RENDER))  # fmt: skip
+            manifest = clock.run(RENDER, write_changed, files, config.output_dir, cache.reuse())
         count = sum(1 for _ in site.value.records)
         inputs = _inputs(config, listing, cache.records.digests, history)
         clock.run("save cache", cache.save, inputs, manifest, count)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import os
 import shutil
 import sqlite3
@@ -304,6 +305,22 @@ def test_fragments_come_back_from_the_store_in_order_and_are_made_only_when_miss
     second.forget_others()
     second.store.save()
     assert second.store.keys == {second.key(shout, word) for word in "abc"}
+
+
+def test_long_lived_objects_stay_frozen_through_forked_workers_and_thaw_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build freezes the linked site for its render stage; the workers it forks on the
+    way must not thaw it, and the block must thaw it even when the build fails."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_JOB", 1)
+    with pytest.raises(RuntimeError), workers.long_lived():
+        assert gc.get_freeze_count() > 0
+        assert list(workers.map_missing(abs, [-1, -2, 3], [None] * 3, jobs=2)) == [1, 2, 3]
+        assert gc.get_freeze_count() > 0, "map_chunks thawed what it did not freeze"
+        raise RuntimeError("a build that fails")
+    assert gc.get_freeze_count() == 0
+    assert list(workers.map_missing(abs, [-1, -2], [None] * 2, jobs=2)) == [1, 2]
+    assert gc.get_freeze_count() == 0, "map_chunks thaws what it froze"
 
 
 def inodes(folder: Path) -> dict[str, int]:

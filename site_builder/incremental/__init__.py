@@ -38,13 +38,14 @@ from site_builder.incremental.stores import (
     write_store,
 )
 from site_builder.incremental.texts import TextCache
+from site_builder.incremental.workers import long_lived
 from site_builder.manifest import Manifest, content_hash, holds_exactly
 from site_builder.write import Reuse
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["BuildCache", "default_folder", "folder_digests", "inputs_digest"]
+__all__ = ["BuildCache", "default_folder", "folder_digests", "inputs_digest", "long_lived"]
 LEGACY_STORES = ("records.pickle", "bodies.pickle")
 
 
