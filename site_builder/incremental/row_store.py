@@ -142,6 +142,8 @@ class RowStore:
             if stamp is not None and stamp[0] != self.namespace and self.path is not None:
                 db.close()  # of another version of the generator: none of it is used
                 self._remove_files()
+                if self.path.exists():
+                    raise sqlite3.OperationalError(f"cannot replace {self.path}")
                 return self._connect()
             if stamp is None:
                 db.execute("INSERT INTO meta VALUES ('code', ?)", (self.namespace,))
