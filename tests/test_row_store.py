@@ -138,3 +138,13 @@ def test_a_folder_that_cannot_be_written_only_costs_the_cache(tmp_path: Path) ->
     assert store.get(b"a") == 1
     store.save()
     store.close()
+
+
+def test_the_folder_it_makes_is_ignored_by_git(tmp_path: Path) -> None:
+    """The fragments are written before any other store is saved: a build that fails
+    after them must still leave a cache folder that git ignores."""
+    folder = tmp_path / ".cache" / "site-builder"
+    store = RowStore(folder / "fragments.sqlite", CODE)
+    store.put(b"a", 1)
+    store.close()
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"

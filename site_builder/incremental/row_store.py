@@ -13,6 +13,8 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from site_builder.incremental.stores import prepare_folder
+
 log = logging.getLogger(__name__)
 
 _MISSING = object()
@@ -132,7 +134,7 @@ class RowStore:
         if self.path is None:
             db = sqlite3.connect(":memory:", isolation_level=None)
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            prepare_folder(self.path.parent)  # made ignored by git, even if no build saves
             db = sqlite3.connect(self.path, timeout=self.BUSY_SECONDS, isolation_level=None)
             db.execute("PRAGMA journal_mode = TRUNCATE")  # a killed build is rolled back
         try:
@@ -141,7 +143,7 @@ class RowStore:
             stamp = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
             if stamp is not None and stamp[0] != self.namespace and self.path is not None:
                 db.close()  # of another version of the generator: none of it is used
-                self._remove_files()
+                _remove_files(self.path)
                 if self.path.exists():
                     raise sqlite3.OperationalError(f"cannot replace {self.path}")
                 return self._connect()
@@ -164,7 +166,7 @@ class RowStore:
         )
         if is_damaged and self.path is not None:
             log.warning("build cache %s is damaged (%s); rebuilding it", self.path, problem)
-            self._remove_files()
+            _remove_files(self.path)
             try:
                 self._db = self._connect()
                 return
@@ -175,12 +177,14 @@ class RowStore:
         self.path = None
         self._db = self._connect()
 
-    def _remove_files(self) -> None:
-        for path in (self.path, Path(f"{self.path}-journal")):
-            try:
-                os.unlink(path)  # type: ignore[arg-type]
-            except OSError:
-                pass
+
+def _remove_files(database: Path) -> None:
+    """A SQLite file and its journal, where they can be removed."""
+    for path in (database, Path(f"{database}-journal")):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _marks(keys: Sequence[bytes]) -> str:

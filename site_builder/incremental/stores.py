@@ -98,7 +98,7 @@ def replace_file(path: Path, *parts: bytes) -> None:
     """Write a file of the cache, these parts one after another, in one step (never joined
     in memory: a store is tens of megabytes); one that cannot be written is only a warning."""
     try:
-        _prepare_folder(path.parent)
+        prepare_folder(path.parent)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             for part in parts:
@@ -108,7 +108,7 @@ def replace_file(path: Path, *parts: bytes) -> None:
         log.warning("could not write the build cache %s: %s", path, problem)
 
 
-def _prepare_folder(folder: Path) -> None:
+def prepare_folder(folder: Path) -> None:
     if (folder / ".gitignore").is_file():
         return
     folder.mkdir(parents=True, exist_ok=True)
@@ -176,7 +176,7 @@ class LazyStore:
             part = parts.get(shard_of(key))
             if part is not None:
                 part[key] = value
-        _prepare_folder(self.folder.parent)  # the cache folder first, ignored by git
+        prepare_folder(self.folder.parent)  # the cache folder first, ignored by git
         for shard, part in sorted(parts.items()):
             write_store(self._path(shard), self.namespace, part)
         self.dirty.clear()
