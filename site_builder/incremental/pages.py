@@ -196,12 +196,12 @@ class PageCache:
             return None
         fingerprint = self.fingerprints.get(output_path)
         state = self.manifest.get(output_path)
-        key = _search_key(fingerprint) if fingerprint is not None else b""
-        if state is None or not self.fragments.holds(key):
+        if fingerprint is None or state is None:
             return None
-        if not self._is_there(output_path, state):
+        key = _search_key(fingerprint)
+        if not self.fragments.holds(key) or not self._is_there(output_path, state):
             return None
-        assert fingerprint is not None and self.graph is not None
+        assert self.graph is not None
         self.new_fingerprints[output_path] = fingerprint
         self.shows[output_path] = self.graph.shows[output_path]
         self.fragments.keep(key)
@@ -240,14 +240,13 @@ class PageCache:
             self.fragments.store.keys  # noqa: B018 - read once here, not in every worker
         job = partial(_make_page, self, make, render, index)
         for made in map_chunks(_each, job, sources, self.jobs, self.progress, "rendering pages"):
+            key = None
             if made.fingerprint is not None:
                 self._note(made.output_path, made.fingerprint, made.shows)
-            if made.fingerprint is not None and self.fragments is not None:
-                key = _search_key(made.fingerprint)
-                self.fragments.keep(key, made.item)  # kept there, not here, till the index
-                self.search.append((made.output_path, key, None))
-            else:
-                self.search.append((made.output_path, None, made.item))
+                if self.fragments is not None:
+                    key = _search_key(made.fingerprint)
+                    self.fragments.keep(key, made.item)  # kept there, not here, till the index
+            self.search.append((made.output_path, key, None if key is not None else made.item))
             yield made.output_path, made.content
 
     def search_items(self) -> Iterator[Any]:
