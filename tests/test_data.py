@@ -175,7 +175,7 @@ def test_collection_csv_reads_back_to_the_json(
 ) -> None:
     output = built[0]
     header, rows = read_csv(output, f"{collection}.csv")
-    assert header == csv_columns(collection)
+    assert header == list(csv_columns(collection))
     records = read_json(output, f"{collection}.json")["records"]
     assert len(rows) == len(records)
     for row, record in zip(rows, records, strict=True):
@@ -185,7 +185,7 @@ def test_collection_csv_reads_back_to_the_json(
 
 
 def test_csv_columns_follow_the_schema_order_with_addresses_beside_references() -> None:
-    assert csv_columns("cases")[:7] == [
+    assert list(csv_columns("cases")[:7]) == [
         "slug", "page_url", "title", "name_status", "naming_basis", "naming_basis_url", "aliases",
     ]  # fmt: skip
     assert csv_columns("cases")[-1] == "body_markdown"

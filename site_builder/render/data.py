@@ -6,9 +6,10 @@ import csv
 import dataclasses
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from site_builder import models as m
@@ -146,22 +147,22 @@ def _holds_items(value: Any) -> bool:
     return isinstance(value, (JsonItems, JsonText))
 
 
-def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+def to_csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> bytes:
     """CSV with a byte-order mark and a header row; lists as JSON text; formulas neutralised."""
     return csv_header(columns) + b"".join(csv_line(row, columns) for row in rows)
 
 
-def csv_header(columns: list[str]) -> bytes:
+def csv_header(columns: Sequence[str]) -> bytes:
     """The start of a CSV: the byte-order mark and the header row."""
     return CSV_BOM.encode("utf-8") + _csv_text(columns)
 
 
-def csv_line(row: dict[str, Any], columns: list[str]) -> bytes:
+def csv_line(row: dict[str, Any], columns: Sequence[str]) -> bytes:
     """A row's line in a CSV of these columns."""
     return _csv_text([csv_cell(row.get(column)) for column in columns])
 
 
-def _csv_text(cells: list[str]) -> bytes:
+def _csv_text(cells: Sequence[str]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue().encode("utf-8")
@@ -182,8 +183,10 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def csv_columns(collection: str) -> list[str]:
-    """The stable column order of a collection's CSV: slug, page_url, schema fields, body."""
+@cache
+def csv_columns(collection: str) -> tuple[str, ...]:
+    """The stable column order of a collection's CSV: slug, page_url, schema fields, body
+    (asked once for each of its rows, so worked out once)."""
     schema = load_schemas()[collection]
     columns = ["slug", "page_url"]
     for name, node in schema["properties"].items():
@@ -195,7 +198,7 @@ def csv_columns(collection: str) -> list[str]:
             columns.append(f"{name}_url")
         elif "x-ref" in deref(schema, node.get("items", {})):
             columns.append(f"{name}_urls")
-    return [*columns, "body_markdown"]
+    return (*columns, "body_markdown")
 
 
 @dataclass(frozen=True)

@@ -97,19 +97,46 @@ def _with_urls(
 ) -> dict[str, Any]:
     """The mapping with `<field>_url` (or `_urls`) after each reference field, recursively."""
     result: dict[str, Any] = {}
-    properties = deref(schema, node).get("properties", {})
-    order = {key: n for n, key in enumerate(properties)}
-    for key, value in sorted(mapping.items(), key=lambda item: order.get(item[0], len(order))):
-        field_node = deref(schema, properties.get(key, {}))
-        item_node = deref(schema, field_node.get("items", {}))
-        if isinstance(value, list) and item_node.get("properties"):
-            value = [_with_urls(base, schema, item_node, item) for item in value]
+    fields = _fields_of(schema, node)
+    unknown = _Field(len(fields), {}, {})
+    for key, value in sorted(mapping.items(), key=lambda item: fields.get(item[0], unknown).n):
+        field = fields.get(key, unknown)
+        if isinstance(value, list) and field.items.get("properties"):
+            value = [_with_urls(base, schema, field.items, item) for item in value]
         result[key] = value
-        if "x-ref" in field_node:
-            result[f"{key}_url"] = _ref_url(base, field_node["x-ref"], value)
-        elif "x-ref" in item_node:
-            result[f"{key}_urls"] = [_ref_url(base, item_node["x-ref"], slug) for slug in value]
+        if "x-ref" in field.node:
+            result[f"{key}_url"] = _ref_url(base, field.node["x-ref"], value)
+        elif "x-ref" in field.items:
+            result[f"{key}_urls"] = [_ref_url(base, field.items["x-ref"], slug) for slug in value]
     return result
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A field of a schema node, as `_with_urls` reads it: its place, and its schema and its
+    items' schema with every `$ref` followed."""
+
+    n: int
+    node: dict[str, Any]
+    items: dict[str, Any]
+
+
+_FIELDS: dict[int, tuple[dict[str, Any], dict[str, _Field]]] = {}  # by id of node
+
+
+def _fields_of(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, _Field]:
+    """The fields of a schema node by name, worked out once for every row (the schemas are
+    loaded once; the node is kept with them, so its id is never another node's)."""
+    known = _FIELDS.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    properties = deref(schema, node).get("properties", {})
+    fields = {}
+    for n, (key, field_schema) in enumerate(properties.items()):
+        field_node = deref(schema, field_schema)
+        fields[key] = _Field(n, field_node, deref(schema, field_node.get("items", {})))
+    _FIELDS[id(node)] = (node, fields)
+    return fields
 
 
 def _ref_url(base: str, collection: str, slug: str) -> str:
