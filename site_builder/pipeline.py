@@ -111,7 +111,8 @@ def build_site(
     nothing at all when no input changed and the output is as it was left, unless `keep`
     asks for what the build linked (the live preview keeps it to render edits at once)."""
     refuse_unsafe_output(config)  # before any work or cache
-    with closing(BuildCache.open(default_folder(config.content_dir), config.output_dir)) as cache:
+    folder = default_folder(config.content_dir)
+    with closing(BuildCache.open(folder, config.output_dir, config.jobs)) as cache:
         clock = StageClock()
         listing = clock.run("list", list_content, config.content_dir)
         history = read_history(config.content_dir)

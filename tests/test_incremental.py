@@ -307,6 +307,28 @@ def test_fragments_come_back_from_the_store_in_order_and_are_made_only_when_miss
     assert second.store.keys == {second.key(shout, word) for word in "abc"}
 
 
+def test_many_missing_fragments_are_made_in_workers_once_for_each_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A cold build makes every record's row: in the workers, each distinct input once."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_JOB", 1)
+    calls = tmp_path / "calls"
+
+    def shout(word: str) -> tuple[str, int]:
+        with open(calls, "a") as log:  # appended to from every process
+            log.write(word + "\n")
+        return word.upper(), os.getpid()
+
+    words = [f"word{n % 30}" for n in range(60)]  # each word twice
+    fragments = FragmentCache(RowStore(tmp_path / "fragments.sqlite", b"code"), jobs=2)
+    values = fragments.memo(shout, words)
+    assert [text for text, _ in values] == [word.upper() for word in words]
+    assert {pid for _, pid in values} - {os.getpid()}, "none was made in a worker"
+    assert sorted(calls.read_text().split()) == sorted(set(words)), "a word made twice"
+    kept = fragments.store.get_many(fragments.key(shout, word) for word in words)
+    assert sorted(text for text, _ in kept.values()) == sorted({w.upper() for w in words})
+
+
 def test_long_lived_objects_stay_frozen_through_forked_workers_and_thaw_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -62,12 +62,15 @@ class BuildCache:
     spare: Manifest
 
     @classmethod
-    def open(cls, folder: Path, output_dir: Path) -> BuildCache:
+    def open(cls, folder: Path, output_dir: Path, jobs: int = 1) -> BuildCache:
+        """The cache in `folder` of builds into `output_dir`; what it must make afresh it
+        may make in `jobs` processes."""
         namespace = stores.code_digest()
         output_dir = Path(os.path.abspath(output_dir))
         pages = read_store(output_store_path(folder, output_dir, "pages", ".pickle"), namespace)
         fragments = FragmentCache(
-            RowStore(output_store_path(folder, output_dir, "fragments", ".sqlite"), namespace)
+            RowStore(output_store_path(folder, output_dir, "fragments", ".sqlite"), namespace),
+            jobs=jobs,
         )
         page_cache = PageCache(output_dir, pages.get("manifest", {}), pages.get("fingerprints", {}),
                                pages.get("graph"), fragments)  # fmt: skip

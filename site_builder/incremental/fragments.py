@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from site_builder.incremental.row_store import RowStore
+from site_builder.incremental.workers import map_missing
 from site_builder.manifest import content_hash
 
 Inputs = TypeVar("Inputs")
 Value = TypeVar("Value")
-_MISSING = object()
 
 
 @dataclass
@@ -24,6 +24,7 @@ class FragmentCache:
     used: set[bytes] = field(default_factory=set)
     known: dict[int, bytes] = field(default_factory=dict)  # id of a record -> its file's hash
     alive: list[object] = field(default_factory=list)  # what `known` names, kept alive
+    jobs: int = 1  # processes to make missing values in
 
     def know(self, value: object, digest: bytes) -> None:
         """Key `value` (a record) as `digest` (its file's content hash), not by its pickle."""
@@ -32,21 +33,26 @@ class FragmentCache:
 
     def memo(self, function: Callable[[Inputs], Value], items: Sequence[Inputs], /) -> list[Value]:
         """function(inputs) for each item, or what it gave for equal inputs in the last build
-        (those read from the store together)."""
+        (those read from the store together). What must be made is made once for equal
+        inputs, in `jobs` workers when there is much of it (a cold build's rows)."""
         keys = [self.key(function, inputs) for inputs in items]
         found = self.store.get_many(key for key in keys if key is not None)
-        values: list[Value] = []
-        for inputs, key in zip(items, keys, strict=True):
-            value = found.get(key, _MISSING) if key is not None else _MISSING
-            if value is _MISSING:
-                value = function(inputs)
+        self.used.update(key for key in keys if key is not None)
+        missing: list[int] = []  # the items to make: one of each key not found
+        for index, key in enumerate(keys):
+            if key is None or key not in found:
+                missing.append(index)
                 if key is not None:
-                    self.store.put(key, value)
-                    found[key] = value  # equal inputs twice in one call: made once
+                    found[key] = None  # to be made: equal inputs further on are not
+        made = map_missing(function, [items[index] for index in missing], [None] * len(missing),
+                           self.jobs)  # fmt: skip
+        values: dict[int, Any] = dict(zip(missing, made, strict=True))
+        for index in missing:
+            key = keys[index]
             if key is not None:
-                self.used.add(key)
-            values.append(value)  # type: ignore[arg-type]
-        return values
+                self.store.put(key, values[index])
+                found[key] = values[index]
+        return [values[index] if key is None else found[key] for index, key in enumerate(keys)]
 
     def keep(self, key: bytes, value: Any = None) -> None:
         """Keep `value` under `key`, unless the store already holds one there (None: it

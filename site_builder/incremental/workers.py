@@ -71,7 +71,11 @@ def map_chunks(
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
     size = min(MAX_CHUNK, max(1, -(-len(items) // max(1, jobs * CHUNKS_PER_JOB))))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        jobs < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.current_process().daemon  # a worker itself: it may have none
+    ):
         yield from _run_here(function, shared, chunks, len(items), progress, label)
         return
     global _inherited
