@@ -25,6 +25,27 @@ def is_as_recorded(path: str, state: FileState) -> bool:
     return S_ISREG(stat.st_mode) and (stat.st_ino, stat.st_size, stat.st_mtime_ns) == state[1:]
 
 
+def state_if_same(path: str, state: FileState) -> FileState | None:
+    """The state of the regular file at `path` if it holds the bytes recorded: `state` when
+    its stat is as recorded, else (a copy of the output, restored from a cache with new
+    inodes) its state now, once its bytes hash as recorded. None if it is gone or differs."""
+    stat = os.lstat(path)
+    if not S_ISREG(stat.st_mode) or stat.st_size != state[2]:
+        return None
+    if (stat.st_ino, stat.st_mtime_ns) == (state[1], state[3]):
+        return state
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with open(descriptor, "rb") as stream:
+        stat = os.fstat(stream.fileno())
+        content = stream.read()
+    if not S_ISREG(stat.st_mode) or content_hash(content) != state[0]:
+        return None
+    return (state[0], stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 def read_as_written(output_dir: Path, output_path: str, state: FileState | None) -> bytes | None:
     """A file of the output as the last build wrote it, or None if it is gone or differs."""
     if state is None:

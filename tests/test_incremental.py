@@ -8,6 +8,7 @@ import gc
 import os
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -623,3 +624,38 @@ def test_an_edit_to_a_body_renders_again_no_page_but_the_records_own(
     build(content, templates, output)
     # The data page lists the sizes of the downloads, which hold every body.
     assert sorted(rendered) == ["cases/child-a/index.html", "data/index.html"]
+
+
+def test_an_output_restored_with_the_cache_is_known_by_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish saves the build cache (without its spare folder), the output and its lock
+    file with actions/cache, which packs them with tar, and the next publish unpacks them:
+    every file anew, with new inodes (the output's marker still linked to the lock file, as
+    tar keeps hard links). An edit then still renders only the pages it reaches; a restored
+    page whose bytes differ from those recorded is rendered again."""
+    content, templates, output = edited_site(tmp_path)
+    site = content.parent
+    for spare in (site / ".cache" / "site-builder").glob("spare-*"):
+        shutil.rmtree(spare)  # as the workflow does before the cache is saved
+    saved = [".cache/site-builder", "output", ".output.lock"]
+    subprocess.run(["tar", "-cf", tmp_path / "cache.tar", "-C", site, *saved], check=True)
+    for name in saved:
+        shutil.rmtree(site / name) if (site / name).is_dir() else (site / name).unlink()
+    subprocess.run(["tar", "-xf", tmp_path / "cache.tar", "-C", site], check=True)
+    tampered = output / "sources" / "report-a" / "index.html"
+    tampered.write_bytes(tampered.read_bytes().replace(b"<main", b"<MAIN"))  # the same size
+    rendered: list[str] = []
+    render_page = render.render_page
+
+    def counted(env: object, settings: object, page: object) -> bytes:
+        rendered.append(page.output_path)  # type: ignore[attr-defined]
+        return render_page(env, settings, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_page", counted)
+    change_body(content, templates)
+    build(content, templates, output)
+    assert sorted(rendered) == [
+        "cases/child-a/index.html", "data/index.html", "sources/report-a/index.html",
+    ]  # fmt: skip
+    assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")

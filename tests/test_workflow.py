@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from site_builder.cli import main
+
 REPO = Path(__file__).parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
@@ -99,14 +101,55 @@ def test_workflow_grants_only_read_access_by_default(workflow: dict[Any, Any]) -
 
 def test_publishing_restores_and_saves_the_build_cache(workflow: dict[Any, Any]) -> None:
     """A publish after a small commit is an incremental build: the cache of the newest
-    earlier publish is restored before the build (tests/test_history.py shows that a cache
-    from another commit cannot serve a stale page)."""
+    earlier publish is restored before the build, with the output it made and the output's
+    lock file (tests/test_history.py shows that a cache from another commit cannot serve a
+    stale page, tests/test_incremental.py that the output restored by tar is reused), and
+    saved without the spare folder."""
     steps = steps_of(workflow["jobs"]["publish"])
     names = [step.get("uses", "") or step.get("run", "") for step in steps]
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
-    assert names.index(cache["uses"]) < names.index("site-builder build")
-    assert cache["with"]["path"] == ".cache/site-builder"
+    build = names.index("site-builder build")
+    assert names.index(cache["uses"]) < names.index(GUARD) < build
+    assert names.index("rm -rf .cache/site-builder/spare-*") > build
+    assert cache["with"]["path"].splitlines() == [".cache/site-builder", "output", ".output.lock"]
     key = cache["with"]["key"]
     assert "${{ github.sha }}" in key  # saved anew by every commit: a cache entry never changes
     prefix = key.split("${{ github.sha }}")[0]
     assert cache["with"]["restore-keys"].splitlines() == [prefix]
+
+
+GUARD = next(
+    step["run"]
+    for step in yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["publish"]["steps"]
+    if step.get("name") == "Keep the restored output only if the build can take it"
+)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where the default site was built into output/, beside its lock file."""
+    folder = tmp_path_factory.mktemp("published")
+    args = ["--content", str(REPO / "content"), "--templates", str(REPO / "templates")]
+    assert main(["build", *args, "--output", str(folder / "output")]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("restored", ["by tar", "copied", "without its lock", "nothing"])
+def test_a_restored_output_is_kept_only_if_the_build_can_take_it(
+    published: Path, tmp_path: Path, restored: str
+) -> None:
+    """The workflow's guard keeps an output restored with its marker still linked to the
+    lock file (as tar restores them) and removes any other, which the build would refuse."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    if restored == "copied":  # file by file, as a copy that keeps no link
+        shutil.copytree(published / "output", workspace / "output")
+        shutil.copy(published / ".output.lock", workspace)
+    elif restored != "nothing":
+        saved = ["output", ".output.lock"] if restored == "by tar" else ["output"]
+        subprocess.run(["tar", "-cf", tmp_path / "saved.tar", "-C", published, *saved], check=True)
+        subprocess.run(["tar", "-xf", tmp_path / "saved.tar", "-C", workspace], check=True)
+    subprocess.run(["bash", "-e", "-c", GUARD], cwd=workspace, check=True)
+    assert (workspace / "output").is_dir() == (restored == "by tar")
+    args = ["--content", str(REPO / "content"), "--templates", str(REPO / "templates")]
+    assert main(["build", *args, "--output", str(workspace / "output")]) == 0

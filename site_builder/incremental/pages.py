@@ -35,7 +35,7 @@ from site_builder.incremental.fingerprint import (
 )
 from site_builder.incremental.fragments import FragmentCache
 from site_builder.incremental.workers import map_chunks, map_missing
-from site_builder.manifest import Manifest, content_hash, is_as_recorded
+from site_builder.manifest import FileState, Manifest, content_hash, state_if_same
 from site_builder.score import Scorecard
 from site_builder.vocabulary import COLLECTIONS
 from site_builder.write import Content, Unchanged
@@ -199,7 +199,8 @@ class PageCache:
         if fingerprint is None or state is None:
             return None
         key = _search_key(fingerprint)
-        if not self.fragments.holds(key) or not self._is_there(output_path, state):
+        state = self._as_written(output_path, state) if self.fragments.holds(key) else None
+        if state is None:
             return None
         assert self.graph is not None
         self.new_fingerprints[output_path] = fingerprint
@@ -285,20 +286,22 @@ class PageCache:
         if fingerprint is None or self.fingerprints.get(output_path) != fingerprint:
             return None
         state = self.manifest.get(output_path)
-        if state is None or not self._is_there(output_path, state):
-            return None
-        return Unchanged(state)
+        state = self._as_written(output_path, state) if state is not None else None
+        return Unchanged(state) if state is not None else None
 
     def _note(self, output_path: str, fingerprint: bytes, shows: frozenset[str]) -> None:
         self.new_fingerprints[output_path] = fingerprint
         if output_path in self.record_pages:  # the only pages ever reused unseen
             self.shows[output_path] = shows
 
-    def _is_there(self, output_path: str, state: Any) -> bool:
+    def _as_written(self, output_path: str, state: FileState) -> FileState | None:
+        """The state of a page's file if the output holds it as the last build wrote it (by
+        its stat, or by its bytes where only its stat changed: an output restored from a
+        cache); None if it is gone or differs."""
         try:
-            return is_as_recorded(os.path.join(self.output_dir, output_path), state)
+            return state_if_same(os.path.join(self.output_dir, output_path), state)
         except OSError:
-            return False
+            return None
 
     def _fingerprint(self, page: Page) -> tuple[bytes | None, frozenset[str]]:
         """A hash of everything a page shows: its context, the site settings, its templates;
