@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISREG
 
@@ -64,28 +65,32 @@ def read_as_written(output_dir: Path, output_path: str, state: FileState | None)
 def holds_exactly(output_dir: Path, manifest: Manifest) -> bool:
     """Whether the output folder holds exactly the manifest's files, as they were written."""
     found = 0
-    pending = [("", str(output_dir))]
-    while pending:  # os.scandir by hand: os.walk and relpath took most of a warm build
+    try:
+        for output_path, entry in files_under(str(output_dir)):
+            state = manifest.get(output_path)
+            if state is None:
+                if output_path == MARKER:
+                    continue
+                return False
+            stat = entry.stat(follow_symlinks=False)
+            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
+                return False
+            found += 1
+    except OSError:  # the output folder (or a folder or file of it) was deleted: rebuild
+        return False
+    return found == len(manifest)
+
+
+def files_under(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry under `root` but folders (files, links), with its path from `root` as
+    output paths are written ('cases/x/index.html'). By os.scandir, whose entries know their
+    type: os.walk, and a relpath for each folder, took most of a warm build."""
+    pending = [("", root)]
+    while pending:
         prefix, folder = pending.pop()
-        try:
-            scan = os.scandir(folder)
-        except OSError:  # the output folder (or a folder of it) was deleted: rebuild
-            return False
-        with scan:
+        with os.scandir(folder) as scan:
             for entry in scan:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))
-                    continue
-                state = manifest.get(prefix + entry.name)
-                if state is None:
-                    if entry.name == MARKER and not prefix:
-                        continue
-                    return False
-                try:
-                    stat = entry.stat(follow_symlinks=False)
-                except OSError:
-                    return False
-                if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != state[1:]:
-                    return False
-                found += 1
-    return found == len(manifest)
+                else:
+                    yield prefix + entry.name, entry

@@ -17,6 +17,7 @@ from site_builder.manifest import (
     FileState,
     Manifest,
     content_hash,
+    files_under,
     is_as_recorded,
     read_as_written,
 )
@@ -210,20 +211,15 @@ def _trusted_spare(staging: Path, spare: Manifest) -> Manifest:
     (links, strays, files changed by hand). Nothing found is trusted unseen."""
     trusted: Manifest = {}
     emptied = set()
-    for folder, subfolders, names in os.walk(staging):
-        relative = os.path.relpath(folder, staging)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in [*names, *(d for d in subfolders if os.path.islink(os.path.join(folder, d)))]:
-            path = os.path.join(folder, name)
-            output_path = prefix + name
-            if output_path == MARKER:
-                continue
-            state = spare.get(output_path)
-            if state and is_as_recorded(path, state):
-                trusted[output_path] = state
-                continue
-            os.unlink(path)
-            emptied.add(folder)
+    for output_path, entry in files_under(str(staging)):
+        if output_path == MARKER:
+            continue
+        state = spare.get(output_path)
+        if state and is_as_recorded(entry.path, state):
+            trusted[output_path] = state
+            continue
+        os.unlink(entry.path)  # scandir goes on well past an entry it gave that is removed
+        emptied.add(os.path.dirname(entry.path))
     _remove_empty(emptied, staging)
     return trusted
 
