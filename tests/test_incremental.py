@@ -606,12 +606,8 @@ def test_an_edit_makes_the_contexts_only_of_the_record_pages_it_can_reach(
     assert snapshot(output) == cold_build(content, templates, tmp_path / "cold")
 
 
-def test_an_edit_to_a_body_renders_again_no_page_but_the_records_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The lists, timelines and council pages naming child A show its face, not its body:
-    they are checked, found unchanged and not rendered."""
-    content, templates, output = edited_site(tmp_path)
+def count_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The output path of every page rendered from now on, in this process, in order."""
     rendered: list[str] = []
     render_page = render.render_page
 
@@ -620,6 +616,16 @@ def test_an_edit_to_a_body_renders_again_no_page_but_the_records_own(
         return render_page(env, settings, page)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "render_page", counted)
+    return rendered
+
+
+def test_an_edit_to_a_body_renders_again_no_page_but_the_records_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lists, timelines and council pages naming child A show its face, not its body:
+    they are checked, found unchanged and not rendered."""
+    content, templates, output = edited_site(tmp_path)
+    rendered = count_rendered(monkeypatch)
     change_body(content, templates)
     build(content, templates, output)
     # The data page lists the sizes of the downloads, which hold every body.
@@ -645,14 +651,7 @@ def test_an_output_restored_with_the_cache_is_known_by_its_bytes(
     subprocess.run(["tar", "-xf", tmp_path / "cache.tar", "-C", site], check=True)
     tampered = output / "sources" / "report-a" / "index.html"
     tampered.write_bytes(tampered.read_bytes().replace(b"<main", b"<MAIN"))  # the same size
-    rendered: list[str] = []
-    render_page = render.render_page
-
-    def counted(env: object, settings: object, page: object) -> bytes:
-        rendered.append(page.output_path)  # type: ignore[attr-defined]
-        return render_page(env, settings, page)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "render_page", counted)
+    rendered = count_rendered(monkeypatch)
     change_body(content, templates)
     build(content, templates, output)
     assert sorted(rendered) == [
