@@ -20,6 +20,8 @@ def linked_sources(record: m.Record) -> set[str]:
     """The slugs of the source pages its body and Markdown fields link to."""
     slugs = set()
     for text in (record.body, *(prose.text for prose in record.prose)):
+        if "sources/" not in text:  # no target in it can name a source: skip the scan
+            continue
         for inline, defined in _LINK_TARGET.findall(text):
             target = inline or defined
             match = None if "://" in target else _SOURCE_ADDRESS.search(target)

@@ -385,3 +385,34 @@ def test_a_build_reports_the_time_of_each_stage_in_order(make_site: MakeSite) ->
     steps = {f"render and write: {step}" for step in ("pages", "open data", "search index")}
     assert steps <= set(report)
     assert report["render and write"] >= report["render and write: pages"] >= 0
+
+
+SOURCE_B = """---
+title: B-SOURCE
+publisher: Fixture News
+kind: news
+published: "2021-08-01"
+url: https://news.example/report-b
+---
+Another fixture source.
+"""
+
+
+@pytest.mark.parametrize(
+    ("link", "is_cited"),
+    [
+        ("See [the report](/sources/report-b/).", True),
+        ("See [the report][b].\n\n[b]: ../../sources/report-b/", True),
+        ("See [a copy](https://mirror.example/sources/report-b/).", False),
+        ("See report-b, which is not linked.", False),
+    ],
+)
+def test_a_source_linked_from_a_body_lists_the_record_that_links_it(
+    make_site: MakeSite, link: str, is_cited: bool
+) -> None:
+    case = "---\ntitle: Child C\nname_status: pseudonym\nauthority: northtown\nharm: died\n"
+    case += f"sources: [report-a]\n---\n{link}\n"
+    make_site({"sources/report-b.md": SOURCE_B, "cases/child-c.md": case})
+    assert build() == 0
+    source = Path("out/sources/report-b/index.html").read_text()
+    assert ('href="../../cases/child-c/"' in source) is is_cited
